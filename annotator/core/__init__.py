@@ -1,0 +1,1 @@
+"""Pure logic: no Qt, no SQLAlchemy. Everything here is testable with plain data."""

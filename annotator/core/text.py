@@ -1,0 +1,62 @@
+"""Canonical text: the one string every offset in the project points into.
+
+DESIGN.md fixes the canonical form: decoded, BOM dropped, line endings normalised to
+``\\n``, nothing else changed. Keeping normalisation this small means an annotator's
+offsets survive a round trip through any tool that reads the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from annotator.core.errors import InputError
+
+MAX_BYTES = 20 * 1024 * 1024
+_BOMS = ("\ufeff",)
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR become LF; a leading BOM is dropped."""
+    if text.startswith(_BOMS):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode(data: bytes, *, where: str, encoding: str | None = None) -> str:
+    """Decode file bytes to canonical text, refusing what is not an article.
+
+    Binary data is recognised by NUL bytes (UTF-16 files included, which we do not
+    guess at: the user can pass ``--encoding utf-16``).
+    """
+    if len(data) > MAX_BYTES:
+        raise InputError(f"file is {len(data) / 1e6:.1f} MB, over the 20 MB limit", where=where)
+    if encoding is None:
+        if b"\x00" in data[:8192] or b"\x00" in data:
+            raise InputError("binary file (contains NUL bytes), not text", where=where)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(
+                f"not valid UTF-8 (line {line}, byte {exc.start}); "
+                "pass --encoding to read it in another encoding",
+                where=where,
+            ) from None
+    else:
+        try:
+            text = data.decode(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}", where=where) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"cannot be decoded as {encoding} (byte {exc.start})", where=where
+            ) from None
+    text = normalise_newlines(text)
+    if not text.strip():
+        raise InputError("empty file (no text to annotate)", where=where)
+    return text
+
+
+def sha256(text: str) -> str:
+    """Document identity: the SHA-256 of the canonical text's UTF-8 bytes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
