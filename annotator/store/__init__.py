@@ -1,0 +1,7 @@
+"""Persistence: SQLAlchemy models, engine, migrations and queries. SQL lives only here."""
+
+from sqlalchemy.orm import Session
+
+from annotator.store.project import Project, open_project
+
+__all__ = ["Project", "Session", "open_project"]

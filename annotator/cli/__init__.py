@@ -1,0 +1,73 @@
+"""The command line: thin over services.
+
+Each command lives in its own module with ``register(subparsers)`` and a ``run(args)``
+returning an exit code. Exit codes: 0 success, 2 bad input or usage (one line, no
+traceback), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from annotator import __version__
+from annotator.cli import cmd_import, cmd_list
+from annotator.core.errors import InputError
+
+COMMANDS = [cmd_import, cmd_list]
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line, exit code 2, like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="annotator",
+        description="Annotate scraped news articles for source quality. "
+        "Without a command, opens the annotation window.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    parser.add_argument(
+        "--project", metavar="PATH_OR_URL", default=None,
+        help="project file or SQLAlchemy URL (default: the project in ANNOTATOR_HOME "
+        "or the user data folder)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--project", metavar="PATH_OR_URL", default=argparse.SUPPRESS,
+        help="project file or SQLAlchemy URL",
+    )
+    for module in COMMANDS:
+        module.register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from annotator.cli.gui_launcher import launch
+
+            return launch(args.project)
+        return int(args.run(args))
+    except InputError as exc:
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("annotator: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            traceback.print_exc()
+        print(f"annotator: internal error: {type(exc).__name__}: {exc} "
+              "(set ANNOTATOR_DEBUG=1 for details)", file=sys.stderr)
+        return 1

@@ -1,0 +1,33 @@
+"""``annotator import PATH...``: add articles (and, later, annotators' records)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from annotator.cli.common import progress_bar, project_from
+from annotator.services.importing import import_paths
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "import", parents=[common], help="import .txt, .jsonl, .html files or folders",
+        description="Import articles. Folders are read recursively. Each file is imported "
+        "whole or not at all; the same text twice is imported once.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    parser.add_argument("--encoding", help="read files in this encoding instead of UTF-8")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    project = project_from(args)
+    try:
+        with progress_bar("importing", "file") as update:
+            summary = import_paths(project, args.paths, encoding=args.encoding, progress=update)
+    finally:
+        project.close()
+    for line in summary.refused:
+        print(f"annotator: error: {line}", file=sys.stderr)
+    print(summary.line())
+    return 2 if summary.refused else 0

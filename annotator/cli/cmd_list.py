@@ -1,0 +1,34 @@
+"""``annotator list``: the project's documents with their status counts."""
+
+from __future__ import annotations
+
+import argparse
+
+from annotator.cli.common import project_from
+from annotator.store.documents import list_documents
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "list", parents=[common], help="list documents with their status counts",
+        description="List the project's documents: how many annotators have each one done, "
+        "in progress or skipped.",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    project = project_from(args)
+    try:
+        with project.sessions() as session:
+            rows = list_documents(session)
+    finally:
+        project.close()
+    print(f"{'id':>6} {'done':>5} {'prog':>5} {'skip':>5} {'chars':>8}  title")
+    for row in rows:
+        title = row.title if len(row.title) <= 70 else row.title[:69] + "…"
+        print(f"{row.id:>6} {row.done:>5} {row.in_progress:>5} {row.skipped:>5} "
+              f"{row.chars:>8}  {title}")
+    done = sum(1 for r in rows if r.done)
+    print(f"{len(rows)} documents, {done} done by at least one annotator ({project.label})")
+    return 0

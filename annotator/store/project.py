@@ -1,0 +1,171 @@
+"""Opening a project: create at head, upgrade an older file, refuse what is not ours.
+
+Follows Taguette: a new database is built from the models and stamped at head (fast
+and exact, a test checks the migrations produce the same schema); an existing one is
+inspected with Alembic's MigrationContext, backed up, and upgraded. A file from a newer
+release, or a database that was never an annotator project, is refused before anything
+is written to it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from annotator.core.errors import InputError
+from annotator.paths import migrations_dir
+from annotator.store.engine import make_engine, sqlite_path, to_url
+from annotator.store.models import Base, ProjectSetting
+
+
+def alembic_config(connection: Any = None, url: str | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+@dataclass
+class Project:
+    """An open project: its engine and a session factory, nothing else held open."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session] = field(repr=False)
+    backup: Path | None = None  # set when opening upgraded an older file
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @property
+    def label(self) -> str:
+        return str(self.path) if self.path else self.url
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work committed on success and rolled back on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        with self.sessions() as session:
+            row = session.get(ProjectSetting, key)
+            return default if row is None else row.value
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.session() as session:
+            session.merge(ProjectSetting(key=key, value=value))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _backup_sqlite(path: Path, revision: str) -> Path:
+    """Copy the file with SQLite's backup API so a WAL file's content is included."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.backup-r{revision}-{stamp}")
+    src = sqlite3.connect(path)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def _prepare(engine: Engine, url: str, where: str) -> Path | None:
+    """Bring the database to head. Returns the backup path if an upgrade happened."""
+    head = head_revision()
+    script = ScriptDirectory.from_config(alembic_config())
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current is None:
+        if tables:
+            raise InputError("not an annotator project (a database with other tables)",
+                             where=where)
+        with engine.begin() as conn:
+            Base.metadata.create_all(conn)
+            command.stamp(alembic_config(conn), "head")
+        return None
+    if current == head:
+        return None
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current not in known:
+        raise InputError(
+            f"written by a newer version of annotator (schema revision {current}); "
+            "upgrade annotator to open it",
+            where=where,
+        )
+    path = sqlite_path(url)
+    backup = _backup_sqlite(path, current) if path else None
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    return backup
+
+
+def open_project(path_or_url: str | Path, *, create: bool = True) -> Project:
+    """Open (and if needed create or upgrade) the project at a path or SQLAlchemy URL."""
+    url = to_url(path_or_url)
+    where = str(path_or_url)
+    path = sqlite_path(url)
+    if path is not None:
+        if path.is_dir():
+            raise InputError("is a folder, not a project file", where=where)
+        if not path.exists() and not create:
+            raise InputError("no such project file", where=where)
+        if path.exists() and path.stat().st_size > 0:
+            with open(path, "rb") as fh:
+                if fh.read(16) != b"SQLite format 3\x00":
+                    raise InputError("not an annotator project (not an SQLite database)",
+                                     where=where)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    try:
+        backup = _prepare(engine, url, where)
+    except (DatabaseError, OperationalError) as exc:
+        engine.dispose()
+        raise InputError(f"cannot open project: {exc.orig}", where=where) from None
+    except BaseException:
+        engine.dispose()
+        raise
+    project = Project(url, engine, sessionmaker(engine, expire_on_commit=False), backup)
+    _ensure_schema_setting(project)
+    return project
+
+
+def _ensure_schema_setting(project: Project) -> None:
+    """Every project keeps its own copy of the label schema, seeded from the default."""
+    from annotator.core import schema
+
+    with project.session() as session:
+        exists = session.execute(
+            select(ProjectSetting.key).where(ProjectSetting.key == "schema")
+        ).first()
+        if exists is None:
+            session.add(ProjectSetting(key="schema", value=schema.default().raw))
