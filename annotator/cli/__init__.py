@@ -51,13 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; with no command, return -1 so the entry point opens the GUI."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:
+        return -1
     try:
-        if args.command is None:
-            from annotator.cli.gui_launcher import launch
-
-            return launch(args.project)
         return int(args.run(args))
     except InputError as exc:
         print(f"annotator: error: {exc}", file=sys.stderr)

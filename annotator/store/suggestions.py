@@ -1,0 +1,117 @@
+"""Machine suggestions: written by ``suggest``, reviewed by annotators.
+
+A suggestion is project-wide (one per document, layer, label, offsets, model version);
+each annotator's accept/reject verdict lives in ``suggestion_reviews`` so one person's
+rejection does not hide the suggestion from another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, distinct, insert, select
+from sqlalchemy.orm import Session
+
+from annotator.store.models import Document, Suggestion, SuggestionReview
+
+LAYERS = ("entity", "block", "claim", "attribution")
+
+
+@dataclass(frozen=True, slots=True)
+class NewSuggestion:
+    layer: str
+    label: str
+    start: int
+    end: int
+    score: float = 1.0
+    rule: str = ""
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionRow:
+    id: int
+    layer: str
+    label: str
+    start: int
+    end: int
+    score: float
+    rule: str
+    model_version: str
+    attrs: dict[str, Any]
+    verdict: str | None  # this annotator's accepted/rejected, None while pending
+
+
+def replace_for_document(
+    session: Session, document_id: int, model_version: str, items: Sequence[NewSuggestion]
+) -> None:
+    """Make ``items`` the document's suggestions (earlier runs' rows are dropped)."""
+    session.execute(delete(Suggestion).where(Suggestion.document_id == document_id))
+    if items:
+        session.execute(
+            insert(Suggestion),
+            [
+                {"document_id": document_id, "layer": s.layer, "label": s.label,
+                 "start": s.start, "end": s.end, "score": s.score, "rule": s.rule,
+                 "model_version": model_version, "attrs": dict(s.attrs)}
+                for s in items
+            ],
+        )
+
+
+def documents_needing(session: Session, model_version: str) -> list[int]:
+    """Documents with no suggestions from ``model_version`` (new, or another model's)."""
+    done = select(distinct(Suggestion.document_id)).where(
+        Suggestion.model_version == model_version
+    )
+    return list(
+        session.scalars(select(Document.id).where(Document.id.not_in(done)).order_by(Document.id))
+    )
+
+
+def for_document(
+    session: Session, document_id: int, annotator_id: int | None = None,
+    layers: Iterable[str] = LAYERS,
+) -> list[SuggestionRow]:
+    verdicts: dict[int, str] = {}
+    if annotator_id is not None:
+        verdicts = dict(
+            session.execute(
+                select(SuggestionReview.suggestion_id, SuggestionReview.verdict)
+                .join(Suggestion, Suggestion.id == SuggestionReview.suggestion_id)
+                .where(Suggestion.document_id == document_id,
+                       SuggestionReview.annotator_id == annotator_id)
+            ).all()
+        )
+    rows = session.scalars(
+        select(Suggestion)
+        .where(Suggestion.document_id == document_id, Suggestion.layer.in_(list(layers)))
+        .order_by(Suggestion.start, Suggestion.end, Suggestion.id)
+    )
+    return [
+        SuggestionRow(s.id, s.layer, s.label, s.start, s.end, s.score, s.rule,
+                      s.model_version, dict(s.attrs or {}), verdicts.get(s.id))
+        for s in rows
+    ]
+
+
+def set_verdict(
+    session: Session, suggestion_id: int, annotator_id: int, verdict: str | None
+) -> None:
+    """Record accepted/rejected for one annotator; ``None`` makes it pending again (undo)."""
+    row = session.scalar(
+        select(SuggestionReview).where(
+            SuggestionReview.suggestion_id == suggestion_id,
+            SuggestionReview.annotator_id == annotator_id,
+        )
+    )
+    if verdict is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(SuggestionReview(suggestion_id=suggestion_id, annotator_id=annotator_id,
+                                     verdict=verdict))
+    else:
+        row.verdict = verdict
