@@ -42,8 +42,6 @@ def pick_title(text: str, blocks: list[Block]) -> str:
             break
         if _headline_like(piece, counts[piece]):
             return piece.strip()
-    for piece in pieces:
-        if len(_WORD.findall(piece)) >= 4:
-            first = _SENTENCE_END.split(" ".join(piece.split()), maxsplit=1)[0]
-            return first if len(first) <= MAX_TITLE else first[:MAX_TITLE].rsplit(" ", 1)[0] + "…"
-    return " ".join(text.split())[:80]
+    prose = [p for p in pieces if len(_WORD.findall(p)) >= 4] or pieces or [text]
+    first = _SENTENCE_END.split(" ".join(prose[0].split()), maxsplit=1)[0]
+    return first if len(first) <= MAX_TITLE else first[:MAX_TITLE].rsplit(" ", 1)[0] + "…"
