@@ -1,0 +1,69 @@
+"""The plain input of the agreement report: one document, each annotator's work on it.
+
+The store builds these from its rows; keeping them as frozen dataclasses of builtins lets
+the maths run (and be tested) with no database, and keeps `core` free of SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DONE = "done"
+"""Only work with this status counts: half-finished work would read as disagreement."""
+
+DEFAULT_BLOCK_LABEL = "content"
+"""What an unmarked block of a done document means: the annotator saw it and left it."""
+
+RESERVED_ANNOTATORS = frozenset({"gold", "suggestions"})
+"""Not people: adjudicated and machine labels are left out unless asked for by name."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpanUnit:
+    """A labelled character range ``[start, end)`` in code points of the canonical text."""
+
+    uid: str
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class RelationUnit:
+    """A labelled link between two of the same annotator's spans, named by their uids.
+
+    The cue is carried for the adjudication view; agreement compares (head, child, label)
+    only, as the attribution literature does.
+    """
+
+    head_uid: str
+    child_uid: str
+    label: str
+    cue_uid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatorWork:
+    """One annotator's labels on one document, and how far they got with it."""
+
+    status: str
+    block_labels: dict[int, str] = field(default_factory=dict)
+    """Block index -> label; unlabelled blocks are absent (they mean `content` once done)."""
+    spans: list[SpanUnit] = field(default_factory=list)
+    relations: list[RelationUnit] = field(default_factory=list)
+    doc_labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def done(self) -> bool:
+        return self.status == DONE
+
+
+@dataclass(frozen=True, slots=True)
+class DocAnnotations:
+    """Everything the agreement report needs about one document: no text, only sizes."""
+
+    doc_id: str
+    title: str
+    text_length: int
+    n_blocks: int
+    annotators: dict[str, AnnotatorWork]
