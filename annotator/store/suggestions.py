@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, distinct, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from annotator.store.models import Document, Suggestion, SuggestionReview
@@ -63,8 +63,8 @@ def replace_for_document(
 
 def documents_needing(session: Session, model_version: str) -> list[int]:
     """Documents with no suggestions from ``model_version`` (new, or another model's)."""
-    done = select(distinct(Suggestion.document_id)).where(
-        Suggestion.model_version == model_version
+    done = (
+        select(Suggestion.document_id).where(Suggestion.model_version == model_version).distinct()
     )
     return list(
         session.scalars(select(Document.id).where(Document.id.not_in(done)).order_by(Document.id))

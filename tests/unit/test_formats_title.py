@@ -58,3 +58,20 @@ def test_title_skips_section_label_captions_and_switchers(samples) -> None:  # t
     # No headline: the first sentence stands in, cut at a word boundary.
     assert titles["dawn-coalition-committee"].startswith("BAGHDAD: Baghdad and Washington")
     assert len(titles["dawn-coalition-committee"]) <= 121
+
+
+def test_title_skips_menus_furniture_and_cookie_banners() -> None:
+    text = (
+        "We use cookies to improve your experience on our site and to show you relevant "
+        "advertising. By continuing to browse, you agree to our use of cookies and our "
+        "privacy policy, which you can read at any time.\n\n"
+        "Skip to main content\n\nHome › Regions › North Coast\n\n"
+        "Latest | Gulf | World | Business\n\n🎧 Listen to this article\n\n"
+        "Mobile clinic brings eye surgery to mountain villages\n\n"
+        "Doctors from the capital arrived on Monday with a truck fitted as an operating "
+        "theatre, and by Friday they had treated more than two hundred patients in the "
+        "three villages of the upper valley, officials said.\n\n"
+        "The clinic will return in autumn, when the roads are still open and the weather "
+        "allows the team to cross the pass, the health ministry said in a statement."
+    )
+    assert pick_title(text, segment(text)) == "Mobile clinic brings eye surgery to mountain villages"

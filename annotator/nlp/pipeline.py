@@ -1,0 +1,79 @@
+"""One pass of every suggester over a batch of documents.
+
+The spaCy parse is shared: entities, clutter (topic coherence), claims and attributions
+all read the same ``Doc``. Results are plain dicts so they cross a process boundary
+cheaply (pickled in the suggest worker) and map one-to-one onto ``suggestions`` rows.
+
+Storage shape per layer:
+- ``entity``: label = entity type, offsets of the entity.
+- ``block``: label = boilerplate category, offsets of the block, ``attrs.block_index``.
+- ``claim``: label ``CLAIM``, offsets of the sentence, ``attrs.checkworthy``.
+- ``attribution``: label ``ATTRIBUTION``, offsets covering all parts; ``attrs.source``,
+  ``attrs.cue`` and ``attrs.content`` are ``[start, end]`` (or null), beside the
+  source's ``naming``/``kind``, ``quote_type`` and any ``intermediary``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from annotator.core.blocks import Block
+from annotator.nlp import attribution, claims, clutter, entities
+from annotator.nlp.model import LoadedModel
+
+Item = tuple[int, str, Sequence[tuple[int, int]]]  # (document id, text, block offsets)
+SuggestionDict = dict[str, Any]
+
+
+def pipeline_version(model: LoadedModel) -> str:
+    """Changes whenever the model or any rule set changes, so documents are redone."""
+    return "+".join([model.version, clutter.RULES_VERSION, attribution.RULES_VERSION,
+                     claims.RULES_VERSION])
+
+
+def _pair(ref: Any) -> list[int] | None:
+    return None if ref is None else [int(ref[0]), int(ref[1])]
+
+
+def suggestions_for(doc: Any, text: str, blocks: Sequence[tuple[int, int]],
+                    model: LoadedModel) -> list[SuggestionDict]:
+    out: list[SuggestionDict] = []
+    if model.entities_enabled:
+        for ent in entities.entities(doc):
+            out.append({"layer": "entity", "label": ent.label, "start": ent.start,
+                        "end": ent.end, "score": ent.score, "rule": ent.rule, "attrs": {}})
+    block_objs = [Block(i, s, e) for i, (s, e) in enumerate(blocks)]
+    for hit in clutter.detect(text, block_objs, doc):
+        block = block_objs[hit.block_index]
+        out.append({"layer": "block", "label": hit.label, "start": block.start,
+                    "end": block.end, "score": hit.score, "rule": hit.rule,
+                    "attrs": {"block_index": hit.block_index}})
+    for claim in claims.suggest_claims(doc):
+        out.append({"layer": "claim", "label": "CLAIM", "start": claim.start, "end": claim.end,
+                    "score": claim.score, "rule": claim.rule, "attrs": dict(claim.attrs)})
+    for att in attribution.suggest_attributions(doc):
+        parts = [p for p in (att.source, att.cue, att.content) if p is not None]
+        out.append({
+            "layer": "attribution", "label": "ATTRIBUTION",
+            "start": min(p[0] for p in parts), "end": max(p[1] for p in parts),
+            "score": att.score, "rule": att.rule,
+            "attrs": {**dict(att.attrs), "source": _pair(att.source), "cue": _pair(att.cue),
+                      "content": _pair(att.content)},
+        })
+    return out
+
+
+def analyse(model: LoadedModel, items: Iterable[Item], batch_size: int = 16
+            ) -> Iterator[tuple[int, list[SuggestionDict]]]:
+    """Parse with ``nlp.pipe`` (one model load, batched) and run every suggester."""
+    pending: list[Item] = []
+
+    def texts() -> Iterator[str]:
+        for item in items:
+            pending.append(item)
+            yield item[1]
+
+    for doc in model.nlp.pipe(texts(), batch_size=batch_size):
+        doc_id, text, blocks = pending.pop(0)
+        yield doc_id, suggestions_for(doc, text, blocks, model)

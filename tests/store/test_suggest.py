@@ -1,0 +1,66 @@
+"""``suggest`` end to end: a real project, the real spaCy model in a child process."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotator.core.errors import InputError
+from annotator.services.importing import import_paths
+from annotator.services.suggest import run_suggest
+from annotator.store.documents import list_documents
+from annotator.store.suggestions import for_document
+
+
+def _rows(project, layer: str) -> int:  # type: ignore[no-untyped-def]
+    with sqlite3.connect(project.path) as conn:
+        return conn.execute("select count(*) from suggestions where layer = ?",
+                            (layer,)).fetchone()[0]
+
+
+def test_suggest_fills_every_layer_once(project, samples) -> None:  # type: ignore[no-untyped-def]
+    import_paths(project, samples)
+    seen: list[tuple[int, int]] = []
+    summary = run_suggest(project, progress=lambda d, t: seen.append((d, t)))
+    assert summary.processed == 3 and summary.skipped == 0
+    assert seen[0] == (0, 3) and seen[-1] == (3, 3)
+    for layer in ("entity", "block", "claim", "attribution"):
+        assert _rows(project, layer) > 0, layer
+    with project.sessions() as session:
+        national = next(r for r in list_documents(session) if "Talks set to end" in r.title)
+        rows = for_document(session, national.id)
+    text = (Path(samples[0]).parent / "the-national-coalition-talks.txt").read_text(
+        encoding="utf-8-sig").replace("\r\n", "\n")
+    blocks = [r for r in rows if r.layer == "block"]
+    # The four repeated photo captions at the top are suggested as captions.
+    caption = ("Talks between American and Iraqi officials will reportedly focus on the next "
+               "phase of the US-led anti-ISIS coalition. AFP")
+    assert sum(1 for r in blocks if r.label == "caption" and text[r.start:r.end] == caption) == 4
+    assert all(r.rule for r in rows)
+    attributions = [r for r in rows if r.layer == "attribution"]
+    sources = {text[slice(*r.attrs["source"])] for r in attributions if r.attrs.get("source")}
+    assert "Defence Minister Thabet Al Abbasi" in sources
+
+    again = run_suggest(project)
+    assert (again.processed, again.skipped) == (0, 3)
+    forced = run_suggest(project, force=True)
+    assert forced.processed == 3
+
+
+def test_cancel_keeps_what_was_written(project, samples) -> None:  # type: ignore[no-untyped-def]
+    import_paths(project, samples)
+    calls: list[int] = []
+    summary = run_suggest(project, progress=lambda d, t: calls.append(d),
+                          cancelled=lambda: len(calls) >= 2)
+    assert summary.cancelled and summary.processed == 1
+    rest = run_suggest(project)
+    assert rest.processed == 2 and rest.skipped == 1
+
+
+def test_unknown_model_is_one_clear_error(project, samples) -> None:  # type: ignore[no-untyped-def]
+    import_paths(project, samples[:1])
+    with pytest.raises(InputError, match="no_such_model"):
+        run_suggest(project, model_name="no_such_model")
+    assert _rows(project, "entity") == 0
