@@ -14,10 +14,10 @@ import traceback
 from collections.abc import Sequence
 
 from annotator import __version__
-from annotator.cli import cmd_import, cmd_list
+from annotator.cli import cmd_import, cmd_list, cmd_suggest
 from annotator.core.errors import InputError
 
-COMMANDS = [cmd_import, cmd_list]
+COMMANDS = [cmd_import, cmd_list, cmd_suggest]
 
 
 class _Parser(argparse.ArgumentParser):

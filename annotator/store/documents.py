@@ -103,6 +103,10 @@ def count_documents(session: Session) -> int:
     return session.scalar(select(func.count(Document.id))) or 0
 
 
+def document_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Document.id).order_by(Document.id)))
+
+
 def get_document(session: Session, document_id: int) -> Document | None:
     return session.get(Document, document_id)
 
