@@ -36,19 +36,26 @@ def _pair(ref: Any) -> list[int] | None:
     return None if ref is None else [int(ref[0]), int(ref[1])]
 
 
-def suggestions_for(doc: Any, text: str, blocks: Sequence[tuple[int, int]],
-                    model: LoadedModel) -> list[SuggestionDict]:
+def block_suggestions(text: str, blocks: Sequence[tuple[int, int]], doc: Any = None
+                      ) -> list[SuggestionDict]:
+    """Clutter over blocks. Needs no parse (it scores the same without one), so the
+    suggest service runs it in the parent process while the child parses the next text."""
+    block_objs = [Block(i, s, e) for i, (s, e) in enumerate(blocks)]
+    return [
+        {"layer": "block", "label": hit.label, "start": block_objs[hit.block_index].start,
+         "end": block_objs[hit.block_index].end, "score": hit.score, "rule": hit.rule,
+         "attrs": {"block_index": hit.block_index}}
+        for hit in clutter.detect(text, block_objs, doc)
+    ]
+
+
+def doc_suggestions(doc: Any, model: LoadedModel) -> list[SuggestionDict]:
+    """Entities, claims and attributions: everything that reads the parse."""
     out: list[SuggestionDict] = []
     if model.entities_enabled:
         for ent in entities.entities(doc):
             out.append({"layer": "entity", "label": ent.label, "start": ent.start,
                         "end": ent.end, "score": ent.score, "rule": ent.rule, "attrs": {}})
-    block_objs = [Block(i, s, e) for i, (s, e) in enumerate(blocks)]
-    for hit in clutter.detect(text, block_objs, doc):
-        block = block_objs[hit.block_index]
-        out.append({"layer": "block", "label": hit.label, "start": block.start,
-                    "end": block.end, "score": hit.score, "rule": hit.rule,
-                    "attrs": {"block_index": hit.block_index}})
     for claim in claims.suggest_claims(doc):
         out.append({"layer": "claim", "label": "CLAIM", "start": claim.start, "end": claim.end,
                     "score": claim.score, "rule": claim.rule, "attrs": dict(claim.attrs)})
@@ -64,9 +71,16 @@ def suggestions_for(doc: Any, text: str, blocks: Sequence[tuple[int, int]],
     return out
 
 
+def suggestions_for(doc: Any, text: str, blocks: Sequence[tuple[int, int]],
+                    model: LoadedModel) -> list[SuggestionDict]:
+    """Every layer for one parsed document, in one process."""
+    return block_suggestions(text, blocks, doc) + doc_suggestions(doc, model)
+
+
 def analyse(model: LoadedModel, items: Iterable[Item], batch_size: int = 16
             ) -> Iterator[tuple[int, list[SuggestionDict]]]:
-    """Parse with ``nlp.pipe`` (one model load, batched) and run every suggester."""
+    """Parse with ``nlp.pipe`` (one model load, batched) and run the parse-reading
+    suggesters; block (clutter) suggestions are left to ``block_suggestions``."""
     pending: list[Item] = []
 
     def texts() -> Iterator[str]:
@@ -75,5 +89,5 @@ def analyse(model: LoadedModel, items: Iterable[Item], batch_size: int = 16
             yield item[1]
 
     for doc in model.nlp.pipe(texts(), batch_size=batch_size):
-        doc_id, text, blocks = pending.pop(0)
-        yield doc_id, suggestions_for(doc, text, blocks, model)
+        doc_id, _text, _blocks = pending.pop(0)
+        yield doc_id, doc_suggestions(doc, model)

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.errors import InputError
+from annotator.nlp.pipeline import block_suggestions
 from annotator.store import Project
 from annotator.store.documents import document_blocks, document_ids, get_document
 from annotator.store.suggestions import NewSuggestion, documents_needing, replace_for_document
@@ -35,6 +37,7 @@ class SuggestSummary:
     model: str = ""
     notice: str | None = None
     cancelled: bool = False
+    startup_seconds: float = 0.0  # child process start + spaCy import + model load
 
     def line(self) -> str:
         text = (f"{self.processed} documents processed, {self.suggestions} suggestions, "
@@ -85,10 +88,12 @@ def run_suggest(
     tasks: Any = context.Queue()
     results: Any = context.Queue()
     process = context.Process(target=_worker, args=(model_name, tasks, results), daemon=True)
+    started = time.perf_counter()
     process.start()
     summary = SuggestSummary()
     try:
         kind, version, notice = _get(results, process)
+        summary.startup_seconds = time.perf_counter() - started
         if kind == "input_error":
             raise InputError(version)
         if kind == "error":
@@ -115,13 +120,17 @@ def run_suggest(
                         blocks = [(s, e) for _, s, e in document_blocks(session, doc_id)]
                         chunk.append((doc_id, doc.text, blocks))
             tasks.put(chunk)
+            inputs = {doc_id: (text, blocks) for doc_id, text, blocks in chunk}
             while True:
                 kind, a, b = _get(results, process)
                 if kind == _DONE:
                     break
                 if kind == "error":
                     raise RuntimeError(a)
-                items = [NewSuggestion(**s) for s in b]
+                text, blocks = inputs[a]
+                # Clutter runs here, overlapping the child's parse of the next texts.
+                found = block_suggestions(text, blocks) + b
+                items = [NewSuggestion(**s) for s in found]
                 with project.session() as session:
                     replace_for_document(session, a, version, items)
                 summary.processed += 1
