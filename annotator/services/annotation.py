@@ -10,21 +10,71 @@ can change only rows stored under their own name, and the reserved names (``gold
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from annotator.core import schema as schema_mod
 from annotator.core.errors import InputError
 from annotator.store import Project
 from annotator.store import annotations as db
+from annotator.store import suggestions as sugg_db
 from annotator.store.annotations import Annotations, RelationData, SpanData
-from annotator.store.documents import document_blocks, get_document
+from annotator.store.documents import (
+    document_blocks,
+    get_document,
+    search_document_ids,
+    titles,
+)
+from annotator.store.suggestions import SuggestionRow
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
 
 
 def new_uid() -> str:
     return uuid.uuid4().hex
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedDocument:
+    """Everything the annotation window shows for one document, read in one session.
+
+    One round trip per document switch keeps switching fast in a large project.
+    """
+
+    id: int
+    title: str
+    source: str
+    text: str
+    blocks: list[tuple[int, int, int]]  # (index, start, end)
+    annotations: Annotations
+    suggestions: list[SuggestionRow]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewChange:
+    """What accepting or rejecting suggestions did, so it can be undone and redone exactly.
+
+    Accepting creates the annotator's own labels (block labels, spans, relations) and
+    records the verdict; the undo restores the previous block labels and verdicts and
+    removes exactly the spans and relations that were created (uids are kept, so a redo
+    recreates the same rows).
+    """
+
+    document_id: int
+    verdicts_before: dict[int, str | None] = field(default_factory=dict)
+    verdicts_after: dict[int, str] = field(default_factory=dict)
+    blocks_before: dict[int, str | None] = field(default_factory=dict)
+    blocks_after: dict[int, str] = field(default_factory=dict)
+    spans: tuple[SpanData, ...] = ()
+    relations: tuple[RelationData, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.verdicts_after or self.blocks_after or self.spans or self.relations)
+
+
+REVIEWABLE_LAYERS = ("block", "claim", "attribution")
 
 
 class AnnotationService:
@@ -187,3 +237,218 @@ class AnnotationService:
         current = db.load(session, document_id, self.annotator_id).status
         if current == "todo":
             db.set_status(session, document_id, self.annotator_id, "in_progress")
+
+    # -- reading for the annotation window ------------------------------------------
+    def open(self, document_id: int) -> OpenedDocument:
+        """Text, blocks, this annotator's labels and the suggestions, in one session."""
+        with self.project.sessions() as session:
+            doc = get_document(session, document_id)
+            if doc is None:
+                raise InputError(f"no document with id {document_id}")
+            return OpenedDocument(
+                doc.id, doc.title, doc.source, doc.text, document_blocks(session, document_id),
+                db.load(session, document_id, self.annotator_id),
+                sugg_db.for_document(session, document_id, self.annotator_id),
+            )
+
+    def suggestions(self, document_id: int) -> list[SuggestionRow]:
+        with self.project.sessions() as session:
+            return sugg_db.for_document(session, document_id, self.annotator_id)
+
+    def document_ids(self, search: str = "") -> list[int]:
+        """Ids in list order, filtered by every word of ``search`` (run off the GUI thread)."""
+        with self.project.sessions() as session:
+            return search_document_ids(session, search)
+
+    def document_titles(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        with self.project.sessions() as session:
+            return titles(session, ids)
+
+    def statuses(self) -> dict[int, str]:
+        with self.project.sessions() as session:
+            return db.statuses(session, self.annotator_id)
+
+    # -- suggestions -----------------------------------------------------------------
+    def accept_suggestions(self, document_id: int, ids: Iterable[int]) -> ReviewChange:
+        """Accept suggestions: each becomes the annotator's own label, in one commit."""
+        return self._review(document_id, list(ids), "accepted")
+
+    def reject_suggestions(self, document_id: int, ids: Iterable[int]) -> ReviewChange:
+        """Reject suggestions: they stop being shown to this annotator."""
+        return self._review(document_id, list(ids), "rejected")
+
+    def accept_block_suggestions(self, document_id: int) -> ReviewChange:
+        """Accept every pending block suggestion of a document in one commit.
+
+        Blocks the annotator has already labelled keep their label (the annotator's
+        decision wins over the machine's); their suggestions are recorded as accepted
+        when they agree and rejected when not, so nothing is left pending.
+        """
+        with self.project.sessions() as session:
+            pending = [row.id for row in sugg_db.for_document(
+                session, document_id, self.annotator_id, layers=("block",)
+            ) if row.verdict is None]
+        return self._review(document_id, pending, "accepted", keep_labelled_blocks=True)
+
+    def apply_review(self, change: ReviewChange) -> None:
+        """Redo a review exactly (same uids)."""
+        with self.project.session() as session:
+            self._apply_change(session, change)
+            self._touch(session, change.document_id)
+
+    def revert_review(self, change: ReviewChange) -> None:
+        """Undo a review: created labels removed, block labels and verdicts restored."""
+        with self.project.session() as session:
+            for rel in change.relations:
+                owner = db.relation_owner(session, rel.uid)
+                if owner is not None:
+                    self._check_owner(owner, "relation", rel.uid)
+                    db.delete_relation(session, rel.uid)
+            for span in change.spans:
+                owner = db.span_owner(session, span.uid)
+                if owner is not None:
+                    self._check_owner(owner, "span", span.uid)
+                    db.delete_span(session, span.uid)
+            for index, label in change.blocks_before.items():
+                db.set_block_label(session, change.document_id, self.annotator_id, index, label)
+            for sid, verdict in change.verdicts_before.items():
+                sugg_db.set_verdict(session, sid, self.annotator_id, verdict)
+
+    def _apply_change(self, session: Any, change: ReviewChange) -> None:
+        for index, label in change.blocks_after.items():
+            db.set_block_label(session, change.document_id, self.annotator_id, index, label)
+        for span in change.spans:
+            db.put_span(session, change.document_id, self.annotator_id, span)
+        for rel in change.relations:
+            db.put_relation(session, change.document_id, self.annotator_id, rel)
+        for sid, verdict in change.verdicts_after.items():
+            sugg_db.set_verdict(session, sid, self.annotator_id, verdict)
+
+    def _review(
+        self, document_id: int, ids: list[int], verdict: str, keep_labelled_blocks: bool = False
+    ) -> ReviewChange:
+        with self.project.session() as session:
+            length = self._text_length(session, document_id)
+            rows = {r.id: r for r in sugg_db.for_document(session, document_id,
+                                                            self.annotator_id)}
+            current = db.load(session, document_id, self.annotator_id)
+            blocks = [(s, e) for _, s, e in document_blocks(session, document_id)]
+            plan = _ReviewPlan(self.schema, current, length)
+            for sid in ids:
+                row = rows.get(sid)
+                if row is None:
+                    raise InputError(f"no suggestion {sid} on document {document_id}")
+                if row.layer not in REVIEWABLE_LAYERS:
+                    raise InputError(f"{row.layer} suggestions are shown for reference; "
+                                     "there is nothing to accept or reject")
+                final = verdict
+                if verdict == "accepted":
+                    final = plan.accept(row, blocks, keep_labelled_blocks)
+                plan.verdicts_before[sid] = row.verdict
+                plan.verdicts_after[sid] = final
+            change = ReviewChange(
+                document_id, plan.verdicts_before, plan.verdicts_after,
+                {i: current.blocks.get(i) for i in plan.blocks_after}, plan.blocks_after,
+                tuple(plan.spans), tuple(plan.relations),
+            )
+            self._apply_change(session, change)
+            self._touch(session, document_id)
+        return change
+
+
+class _ReviewPlan:
+    """Works out which labels accepting suggestions creates, reusing identical ones."""
+
+    def __init__(self, schema: schema_mod.Schema, current: Annotations, length: int) -> None:
+        self.schema = schema
+        self.current = current
+        self.length = length
+        self.verdicts_before: dict[int, str | None] = {}
+        self.verdicts_after: dict[int, str] = {}
+        self.blocks_after: dict[int, str] = {}
+        self.spans: list[SpanData] = []
+        self.relations: list[RelationData] = []
+
+    def accept(self, row: SuggestionRow, blocks: list[tuple[int, int]], keep: bool) -> str:
+        """Plan the labels for one accepted suggestion; returns the verdict to record."""
+        if row.layer == "block":
+            return self._accept_block(row, blocks, keep)
+        if row.layer == "claim":
+            label = row.label if row.label in self.schema.span_names else "CLAIM"
+            self._span(label, row.start, row.end, row.attrs)
+            return "accepted"
+        self._accept_attribution(row)
+        return "accepted"
+
+    def _accept_block(self, row: SuggestionRow, blocks: list[tuple[int, int]],
+                      keep: bool) -> str:
+        self.schema.block(row.label)  # unknown label: a clear InputError
+        index = row.attrs.get("block_index", row.attrs.get("block"))
+        if isinstance(index, int) and 0 <= index < len(blocks):
+            indices = [index]
+        else:
+            inside = [i for i, (s, e) in enumerate(blocks) if s >= row.start and e <= row.end]
+            indices = inside or [i for i, (s, e) in enumerate(blocks)
+                                 if s < row.end and e > row.start]
+        if not indices:
+            raise InputError(f"block suggestion [{row.start}, {row.end}) covers no block")
+        verdict = "accepted"
+        for i in indices:
+            own = self.current.blocks.get(i)
+            if keep and own is not None:
+                if own != row.label:
+                    verdict = "rejected"
+                continue
+            self.blocks_after[i] = row.label
+        return verdict
+
+    def _span(self, label: str, start: int, end: int, attrs: dict[str, Any]) -> str:
+        if not 0 <= start < end <= self.length:
+            raise InputError(f"suggested span [{start}, {end}) is outside the text")
+        allowed = self.schema.span(label).attrs
+        clean = {k: v for k, v in attrs.items() if k in allowed and v in allowed[k]}
+        for span in [*self.current.spans, *self.spans]:
+            if (span.label, span.start, span.end) == (label, start, end):
+                return span.uid
+        span = SpanData(new_uid(), label, start, end, clean)
+        self.spans.append(span)
+        return span.uid
+
+    def _accept_attribution(self, row: SuggestionRow) -> None:
+        relation = next((r for r in self.schema.relations if "SOURCE" in r.head),
+                        self.schema.relations[0] if self.schema.relations else None)
+        if relation is None:
+            raise InputError("the label schema has no relation to accept attributions into")
+        attrs = row.attrs
+        source = _part(attrs, "source", "source_span")
+        cue = _part(attrs, "cue", "cue_span")
+        child_label, child = "CONTENT", _part(attrs, "content", "content_span")
+        if child is None and _part(attrs, "claim", "claim_span") is not None:
+            child_label, child = "CLAIM", _part(attrs, "claim", "claim_span")
+        if child is None and source is not None and (row.start, row.end) != source:
+            child = (row.start, row.end)
+        if source is None or child is None:
+            raise InputError("this attribution suggestion names no source or no content span")
+        source_attrs = {**attrs, **(attrs.get("source_attrs") or {})}
+        head = self._span(relation.head[0], *source, source_attrs)
+        child_uid = self._span(child_label, *child, attrs.get("content_attrs") or {})
+        cue_uid = self._span(relation.cue[0], *cue, {}) if cue and relation.cue else None
+        for rel in [*self.current.relations, *self.relations]:
+            if (rel.label, rel.head, rel.child) == (relation.name, head, child_uid):
+                return
+        rel_attrs = {k: v for k, v in attrs.items()
+                     if k in relation.attrs and v in relation.attrs[k]}
+        self.relations.append(RelationData(new_uid(), relation.name, head, child_uid, cue_uid,
+                                           rel_attrs))
+
+
+def _part(attrs: dict[str, Any], *names: str) -> tuple[int, int] | None:
+    """An attribution part's offsets, given as [start, end] or {"start":, "end":}."""
+    for name in names:
+        value = attrs.get(name)
+        if isinstance(value, dict):
+            value = (value.get("start"), value.get("end"))
+        if (isinstance(value, list | tuple) and len(value) == 2
+                and all(isinstance(v, int) for v in value) and value[0] < value[1]):
+            return int(value[0]), int(value[1])
+    return None

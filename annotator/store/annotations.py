@@ -119,6 +119,16 @@ def load(session: Session, document_id: int, annotator: int) -> Annotations:
     return result
 
 
+def statuses(session: Session, annotator: int) -> dict[int, str]:
+    """An annotator's status of every document that is not simply to do."""
+    rows = session.execute(
+        select(Progress.document_id, Progress.status).where(
+            Progress.annotator_id == annotator, Progress.status != "todo"
+        )
+    )
+    return {doc_id: status for doc_id, status in rows}
+
+
 def set_block_label(
     session: Session, document_id: int, annotator: int, index: int, label: str | None
 ) -> None:

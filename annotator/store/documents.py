@@ -107,6 +107,36 @@ def document_ids(session: Session) -> list[int]:
     return list(session.scalars(select(Document.id).order_by(Document.id)))
 
 
+def search_document_ids(session: Session, search: str = "") -> list[int]:
+    """Ids in list order; with ``search``, only documents whose title or text contains
+    every word of it (case-insensitive). A full scan: callers run it off the GUI thread."""
+    query = select(Document.id).order_by(Document.id)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for word in search.split():
+        pattern = "%" + (word.replace("\\", "\\\\").replace("%", "\\%")
+                         .replace("_", "\\_")) + "%"
+        if sqlite:  # SQLite's LIKE already ignores ASCII case, and is faster than ILIKE
+            cond = (Document.title.like(pattern, escape="\\")
+                    | Document.text.like(pattern, escape="\\"))
+        else:
+            cond = (Document.title.ilike(pattern, escape="\\")
+                    | Document.text.ilike(pattern, escape="\\"))
+        query = query.where(cond)
+    return list(session.scalars(query))
+
+
+def titles(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """(title, source) of some documents: one page of the lazy document list."""
+    out: dict[int, tuple[str, str]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = list(ids[i : i + 500])
+        for doc_id, title, source in session.execute(
+            select(Document.id, Document.title, Document.source).where(Document.id.in_(chunk))
+        ):
+            out[doc_id] = (title, source)
+    return out
+
+
 def get_document(session: Session, document_id: int) -> Document | None:
     return session.get(Document, document_id)
 

@@ -1,0 +1,293 @@
+"""What the annotator's keys and clicks do to the open document.
+
+A mixin of ``MainWindow``, kept apart so the window module stays about layout and
+flow. Each handler reads the article view (selection, cursor, block under it), builds
+one command over ``AnnotationService`` and hands it to ``perform``, which commits it
+and puts it on the undo stack; a refusal becomes one line in the status bar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.errors import InputError
+from annotator.core.snap import exact, snap
+from annotator.gui.commands import (
+    AddSpan,
+    ChangeSpan,
+    Link,
+    RemoveSpans,
+    Review,
+    SetBlockLabels,
+    SetDocLabel,
+    SetRelationAttrs,
+    SetSpanAttrs,
+    Unlink,
+)
+from annotator.services.annotation import new_uid
+from annotator.store.annotations import RelationData, SpanData
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+    _Base = MainWindow
+else:
+    _Base = object
+
+
+class LabellingMixin(_Base):
+    # -- labelling -------------------------------------------------------------------
+    def _palette_chosen(self, action_id: str) -> None:
+        self.actions_by_id[action_id].trigger()
+        self.view.setFocus()
+
+    def label_blocks(self, label: str) -> None:
+        doc = self.current
+        if doc is None:
+            return
+        targets = self.view.target_blocks()
+        if not targets:
+            self.error("This document has no blocks to label")
+            return
+        selected = self.view.selection_range()
+        if not self.perform(SetBlockLabels(self, doc.id, dict.fromkeys(targets, label))):
+            return
+        if selected is not None:
+            self.view.move_to(selected[1])
+        else:  # on to the next block: labelling a page is a run of single keys
+            self.view.move_to_block(min(targets[-1] + 1, len(doc.blocks) - 1))
+
+    def mark_span(self, label: str, exact_chars: bool = False) -> None:
+        doc = self.current
+        if doc is None:
+            return
+        chosen = self.view.selection_range()
+        if chosen is None:
+            span = self.view.span_under_cursor()
+            if span is None:
+                key = self.keymap.keys(f"span:{label}")
+                self.error(f"Select some words first, then press {key[0] if key else label}")
+                return
+            if span.label == label:
+                return
+            if any(span.uid in (r.head, r.child, r.cue) for r in doc.annotations.relations):
+                self.error("This span is part of an attribution; remove the attribution "
+                           "before relabelling it")
+                return
+            self.perform(ChangeSpan(self, doc.id, span, replace(span, label=label, attrs={})))
+            return
+        bounds = (exact if exact_chars else snap)(doc.text, *chosen)
+        if bounds is None:
+            self.error("Nothing to mark: the selection holds only spaces or punctuation")
+            return
+        start, end = bounds
+        same = next((s for s in doc.annotations.spans
+                     if (s.label, s.start, s.end) == (label, start, end)), None)
+        if same is not None:
+            self.error(f"Already marked {label}")
+            self.select_spans([same.uid])
+            return
+        span = SpanData(new_uid(), label, start, end, {})
+        if self.perform(AddSpan(self, doc.id, span)):
+            self.view.move_to(end)
+            self.select_spans([span.uid])
+
+    def link(self, relation_name: str) -> None:
+        doc = self.current
+        if doc is None:
+            return
+        kind = self.schema.relation(relation_name)
+        by_uid = {s.uid: s for s in doc.annotations.spans}
+        spans = [by_uid[u] for u in self.selected_spans if u in by_uid]
+        heads = [s for s in spans if s.label in kind.head]
+        children = [s for s in spans if s.label in kind.child]
+        cues = [s for s in spans if s.label in kind.cue]
+        if (len(heads) != 1 or len(children) != 1 or len(cues) > 1
+                or len(spans) != len(heads) + len(children) + len(cues)):
+            self.error(f"Select one {'/'.join(kind.head)} and one {'/'.join(kind.child)} span"
+                       f"{' (and optionally one ' + '/'.join(kind.cue) + ')' if kind.cue else ''}"
+                       " with Ctrl+click, then press Ctrl+L")
+            return
+        head, child = heads[0], children[0]
+        if any((r.head, r.child) == (head.uid, child.uid) for r in doc.annotations.relations):
+            self.error("These spans are already linked")
+            return
+        relation = RelationData(new_uid(), relation_name, head.uid, child.uid,
+                                cues[0].uid if cues else None, {})
+        if self.perform(Link(self, doc.id, relation)):
+            self.select_relation(relation.uid)
+
+    def delete(self) -> None:
+        doc = self.current
+        if doc is None:
+            return
+        focus = QApplication.focusWidget()
+        panel = self.annotationPanel
+        if focus is panel.relationList and panel.selected_relation():
+            self.perform(Unlink(self, doc.id, panel.selected_relation()))  # type: ignore[arg-type]
+            return
+        if focus is panel.spanList and panel.selected_spans():
+            self.perform(RemoveSpans(self, doc.id, panel.selected_spans()))
+            return
+        span = self.view.span_under_cursor()
+        if span is not None:
+            self.perform(RemoveSpans(self, doc.id, [span.uid]))
+        elif self.selected_relation is not None:
+            self.perform(Unlink(self, doc.id, self.selected_relation))
+        else:
+            self.error("No span under the cursor")
+
+    def set_span_attrs(self, uid: str, attrs: dict[str, Any]) -> None:
+        if self.current is not None:
+            self.perform(SetSpanAttrs(self, self.current.id, uid, attrs))
+
+    def set_relation_attrs(self, uid: str, attrs: dict[str, Any]) -> None:
+        if self.current is None:
+            return
+        old = next((r for r in self.current.annotations.relations if r.uid == uid), None)
+        if old is not None:
+            self.perform(SetRelationAttrs(self, self.current.id, old, attrs))
+
+    def set_doc_label(self, name: str, value: str) -> None:
+        if self.current is None:
+            return
+        if self.current.annotations.doc_labels.get(name) == value:
+            return
+        self.perform(SetDocLabel(self, self.current.id, name, value))
+
+    def edit_attrs(self) -> None:
+        if not self.selected_spans and self.selected_relation is None:
+            span = self.view.span_under_cursor()
+            if span is not None:
+                self.select_spans([span.uid])
+        if not self.annotationPanel.focus_editor():
+            self.error("Select a span with attributes (a CLAIM or SOURCE) or an attribution")
+
+    # -- suggestions -----------------------------------------------------------------
+    def _target_suggestion(self) -> Any:
+        if QApplication.focusWidget() is self.annotationPanel.suggestionList:
+            sid = self.annotationPanel.selected_suggestion()
+            if sid is not None and self.current is not None:
+                return next((s for s in self.current.suggestions if s.id == sid), None)
+        return self.view.suggestion_under_cursor()
+
+    def accept_suggestion(self) -> None:
+        self._review_one("accepted")
+
+    def reject_suggestion(self) -> None:
+        self._review_one("rejected")
+
+    def _review_one(self, verdict: str) -> None:
+        doc = self.current
+        if doc is None:
+            return
+        sug = self._target_suggestion()
+        if sug is None:
+            self.error("No suggestion under the cursor (F8 goes to the next one)")
+            return
+        service = self.service
+        if verdict == "accepted":
+            action = lambda: service.accept_suggestions(doc.id, [sug.id])  # noqa: E731
+            text = f"Accept suggested {sug.label}"
+        else:
+            action = lambda: service.reject_suggestions(doc.id, [sug.id])  # noqa: E731
+            text = f"Reject suggested {sug.label}"
+        if self.perform(Review(self, doc.id, text, action)) and sug.layer == "block":
+            block = self.view.current_block()
+            if block is not None and self.view.blocks[block][0] <= sug.start <= \
+                    self.view.blocks[block][1]:
+                self.view.move_to_block(min(block + 1, len(self.view.blocks) - 1))
+
+    def accept_all_blocks(self) -> None:
+        doc = self.current
+        if doc is None:
+            return
+        service = self.service
+        command = Review(self, doc.id, "Accept all block suggestions",
+                         lambda: service.accept_block_suggestions(doc.id))
+        try:
+            command.do()
+        except InputError as exc:
+            self.error(str(exc))
+            return
+        if command.change is None or command.change.empty:
+            self.error("No pending block suggestions in this document")
+            return
+        self.undoStack.push(command)
+        self.error(f"Accepted {len(command.change.verdicts_after)} block suggestions")
+
+    def goto_suggestion(self, step: int) -> None:
+        pending = self.view.pending()
+        if not pending:
+            self.error("No pending suggestions in this document")
+            return
+        here = self.view.cursor_offset()
+        if step > 0:
+            target = next((s for s in pending if s.start > here), pending[0])
+        else:
+            target = next((s for s in reversed(pending) if s.start < here), pending[-1])
+        self.view.move_to(target.start)
+        self.view.setFocus()
+
+    def _suggestion_activated(self, sid: int) -> None:
+        if self.current is None:
+            return
+        sug = next((s for s in self.current.suggestions if s.id == sid), None)
+        if sug is not None:
+            self.view.move_to(sug.start)
+
+    # -- span selection ----------------------------------------------------------------
+    def select_spans(self, uids: list[str]) -> None:
+        self.selected_spans = list(dict.fromkeys(uids))
+        self.selected_relation = None
+        self.view.set_selected(self.selected_spans)
+        self.annotationPanel.set_selection(self.selected_spans)
+
+    def select_relation(self, uid: str | None) -> None:
+        self.selected_spans = []
+        self.selected_relation = uid
+        self.view.set_selected([], uid)
+        self.annotationPanel.set_selection([], uid)
+
+    def _span_clicked(self, uid: str | None, additive: bool) -> None:
+        if additive:
+            if uid is None:
+                return
+            chosen = [u for u in self.selected_spans if u != uid]
+            if len(chosen) == len(self.selected_spans):
+                chosen.append(uid)
+            self.select_spans(chosen)
+        else:
+            self.select_spans([uid] if uid else [])
+
+    def pick_span_under_cursor(self) -> None:
+        span = self.view.span_under_cursor()
+        if span is None:
+            self.error("No span under the cursor")
+            return
+        self._span_clicked(span.uid, True)
+
+    def _panel_spans_selected(self, uids: list[str]) -> None:
+        self.selected_spans = list(uids)
+        self.selected_relation = None
+        self.view.set_selected(self.selected_spans)
+
+    def _panel_relation_selected(self, uid: str | None) -> None:
+        self.selected_spans = []
+        self.selected_relation = uid
+        self.view.set_selected([], uid)
+
+    def _current_block_changed(self, index: int | None) -> None:
+        label = None
+        if index is not None and self.current is not None:
+            label = self.current.annotations.blocks.get(index)
+        self.labelPalette.set_current_block_label(label)
+
+    def step_block(self, step: int) -> None:
+        index = self.view.current_block()
+        if index is not None:
+            self.view.move_to_block(max(0, min(index + step, len(self.view.blocks) - 1)))
+
