@@ -11,6 +11,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO.parent / "shared" / "samples"
+# The evaluation set keeps copies of the three samples, for a checkout without ../shared.
+SAMPLE_COPIES = REPO / "tests" / "data" / "clutter"
+SAMPLE_NAMES = ("al-fassel-commission-review", "dawn-coalition-committee",
+                "the-national-coalition-talks")
 
 
 @pytest.fixture(autouse=True)
@@ -32,5 +36,6 @@ def project(tmp_path: Path):  # type: ignore[no-untyped-def]
 def samples() -> list[Path]:
     files = sorted(SAMPLES.glob("*.txt"))
     if not files:
-        pytest.skip("../shared/samples is not beside the repository")
+        files = [SAMPLE_COPIES / f"{name}.txt" for name in SAMPLE_NAMES]
+    assert all(f.is_file() for f in files), "the real samples are missing"
     return files
