@@ -14,10 +14,16 @@ import traceback
 from collections.abc import Sequence
 
 from annotator import __version__
-from annotator.cli import cmd_import, cmd_list, cmd_suggest
+from annotator.cli import (
+    cmd_agreement,
+    cmd_assign,
+    cmd_import,
+    cmd_list,
+    cmd_suggest,
+)
 from annotator.core.errors import InputError
 
-COMMANDS = [cmd_import, cmd_list, cmd_suggest]
+COMMANDS = [cmd_import, cmd_list, cmd_suggest, cmd_agreement, cmd_assign]
 
 
 class _Parser(argparse.ArgumentParser):

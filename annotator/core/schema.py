@@ -38,6 +38,13 @@ class DocLabel:
     name: str
     values: list[str]
     ordinal: bool = False
+    # Values an annotator may choose that sit outside the ordered scale
+    # ("not_applicable"): ordinal agreement treats them as missing, not as a rank.
+    unranked: list[str] = field(default_factory=list)
+
+    @property
+    def scale(self) -> list[str]:
+        return [v for v in self.values if v not in self.unranked]
 
 
 @dataclass(frozen=True, slots=True)
