@@ -17,13 +17,14 @@ from annotator import __version__
 from annotator.cli import (
     cmd_agreement,
     cmd_assign,
+    cmd_export,
     cmd_import,
     cmd_list,
     cmd_suggest,
 )
 from annotator.core.errors import InputError
 
-COMMANDS = [cmd_import, cmd_list, cmd_suggest, cmd_agreement, cmd_assign]
+COMMANDS = [cmd_import, cmd_list, cmd_suggest, cmd_export, cmd_assign, cmd_agreement]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,4 +1,4 @@
-"""``annotator import PATH...``: add articles (and, later, annotators' records)."""
+"""``annotator import PATH...``: add articles, or merge annotators' exported records."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser(
         "import", parents=[common], help="import .txt, .jsonl, .html files or folders",
         description="Import articles. Folders are read recursively. Each file is imported "
-        "whole or not at all; the same text twice is imported once.",
+        "whole or not at all; the same text twice is imported once. JSONL export records "
+        "(with an \"annotator\") are merged as that annotator's labels: documents are "
+        "matched by SHA-256 and added if missing, the newer record wins, and bad records "
+        "are refused one by one.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     parser.add_argument("--encoding", help="read files in this encoding instead of UTF-8")

@@ -233,10 +233,8 @@ class AnnotationService:
         return old
 
     def _touch(self, session: Any, document_id: int) -> None:
-        """Any labelling moves a document from todo to in progress."""
-        current = db.load(session, document_id, self.annotator_id).status
-        if current == "todo":
-            db.set_status(session, document_id, self.annotator_id, "in_progress")
+        """Any labelling moves a document from todo to in progress and stamps the time."""
+        db.touch(session, document_id, self.annotator_id)
 
     # -- reading for the annotation window ------------------------------------------
     def open(self, document_id: int) -> OpenedDocument:

@@ -5,6 +5,12 @@ written, so a bad file changes nothing and the rest of the batch still goes in. 
 files are written in batches (one transaction per batch) because a transaction per
 article would cap a 10,000-article import far below the 1,000 articles/s target; a
 failed batch write rolls back whole and is retried file by file.
+
+A JSONL file whose first record carries an ``"annotator"`` key is an export file
+(``annotator export``): it goes to ``services.merge``, which streams it (no 20 MB
+limit: a lead's merge file can be large) and takes or refuses each record on its own.
+A file that starts with plain articles is read as articles; if export records turn
+up further down, it is handed to the merge as a whole.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from annotator.core.errors import InputError
 from annotator.core.formats import SUPPORTED_SUFFIXES, ParsedDocument, parse
 from annotator.core.text import MAX_BYTES, sha256
 from annotator.core.title import pick_title
+from annotator.services import merge
 from annotator.store import Project
 from annotator.store.documents import NewDocument, add_documents, existing_hashes
 
@@ -34,13 +41,31 @@ class ImportSummary:
     duplicates: int = 0
     refused: list[str] = field(default_factory=list)
     cancelled: bool = False
+    # Annotation records merged from export files (see services.merge).
+    merged: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    older: int = 0
 
     def line(self) -> str:
         text = (
             f"{self.imported} imported, {self.duplicates} duplicates, "
             f"{len(self.refused)} refused ({self.files} files)"
         )
+        if self.merged or self.unchanged or self.older:
+            text += (f"; annotations: {self.merged} merged ({self.replaced} replaced), "
+                     f"{self.unchanged} unchanged, {self.older} skipped as older than stored")
         return text + (", cancelled" if self.cancelled else "")
+
+    def add_merge(self, counts: merge.MergeCounts) -> None:
+        self.imported += counts.documents_added
+        self.duplicates += counts.duplicates
+        self.merged += counts.merged
+        self.replaced += counts.replaced
+        self.unchanged += counts.unchanged
+        self.older += counts.older
+        self.refused.extend(counts.refused)
+        self.cancelled = self.cancelled or counts.cancelled
 
 
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
@@ -110,6 +135,14 @@ def _write(project: Project, docs: Sequence[NewDocument], summary: ImportSummary
     summary.imported += len(fresh)
 
 
+def _merge(
+    project: Project, path: Path, summary: ImportSummary, cancelled: Callable[[], bool] | None
+) -> None:
+    counts = merge.MergeCounts()
+    merge.merge_file(project, path, counts, cancelled=cancelled)
+    summary.add_merge(counts)
+
+
 def import_paths(
     project: Project,
     paths: Iterable[str | Path],
@@ -134,8 +167,23 @@ def import_paths(
         if cancelled is not None and cancelled():
             summary.cancelled = True
             break
+        if path.suffix.lower() == ".jsonl" and merge.is_export_file(path):
+            flush()  # keep the order: articles before this file are written first
+            _merge(project, path, summary, cancelled)
+            if progress is not None:
+                progress(number, len(files))
+            if summary.cancelled:
+                break
+            continue
         try:
-            docs = [to_new_document(p, path.name) for p in read_file(path, encoding)]
+            parsed = read_file(path, encoding)
+            if any(p.record is not None and "annotator" in p.record for p in parsed):
+                flush()
+                _merge(project, path, summary, cancelled)
+                if progress is not None:
+                    progress(number, len(files))
+                continue
+            docs = [to_new_document(p, path.name) for p in parsed]
         except InputError as exc:
             summary.refused.append(str(exc))
         else:

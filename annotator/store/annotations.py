@@ -258,6 +258,23 @@ def set_status(
         row.updated_at = utcnow()
 
 
+def touch(session: Session, document_id: int, annotator: int) -> None:
+    """Stamp an edit: todo becomes in progress, and ``updated_at`` moves on every edit
+    so a later merge of exported records knows these labels are the newer ones."""
+    row = session.scalar(
+        select(Progress).where(
+            Progress.document_id == document_id, Progress.annotator_id == annotator
+        )
+    )
+    if row is None:
+        session.add(Progress(document_id=document_id, annotator_id=annotator,
+                             status="in_progress", seconds=0.0, updated_at=utcnow()))
+    else:
+        if row.status == "todo":
+            row.status = "in_progress"
+        row.updated_at = utcnow()
+
+
 def replace_all(session: Session, document_id: int, annotator: int, data: Annotations) -> None:
     """Make the stored labels of (document, annotator) exactly ``data`` (merge, gold)."""
     session.execute(delete(Relation).where(Relation.document_id == document_id,

@@ -1,0 +1,88 @@
+"""``annotator export``: labelled data for training (JSONL, spaCy DocBin, Prodigy)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from annotator.cli.common import progress_bar, project_from
+from annotator.core.split import parse_split
+from annotator.services.export import FORMATS, ExportOptions, export, parse_statuses
+
+EPILOG = """\
+examples:
+  annotator export --all --out corpus.jsonl
+  annotator export --gold --format spacy --split train=0.8,dev=0.1,test=0.1 --seed 1 --out corpus/
+  annotator export --annotator alice --status done,in_progress > alice.jsonl
+
+Each JSONL line is one document as labelled by one annotator (the record described by
+resources/export_record.schema.json); `annotator import` merges such a file into
+another project. With --split, --out is a folder that gets one file per part
+(train.jsonl, dev.jsonl, ...); a document goes to the same part for every annotator
+and for every run with the same seed.
+"""
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "export", parents=[common], help="export labels as JSONL, spaCy DocBin or Prodigy JSONL",
+        description="Export labelled documents for model training or for merging into "
+        "another project. Choose whose labels with --annotator, --gold, --all or "
+        "--suggestions (they combine).",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--format", choices=FORMATS, default="jsonl",
+                        help="jsonl (default): export records; spacy: a DocBin (.spacy); "
+                        "prodigy: Prodigy tasks with tokens, spans and relations")
+    who = parser.add_argument_group("whose labels")
+    who.add_argument("--annotator", action="append", default=[], metavar="NAME",
+                     help="this annotator's labels (repeat for several)")
+    who.add_argument("--gold", action="store_true", help="the adjudicated (gold) labels")
+    who.add_argument("--all", action="store_true", dest="all_annotators",
+                     help="every annotator's labels, gold included (one record each)")
+    who.add_argument("--suggestions", action="store_true",
+                     help="machine suggestions, one record per document with any "
+                     "(\"annotator\": \"suggestions\"; --status does not apply)")
+    parser.add_argument("--entities", action="store_true",
+                        help="include entity suggestions (doc.ents in a DocBin; spans of the "
+                        "suggestions record); left out by default")
+    parser.add_argument("--status", default="done", metavar="STATUS[,STATUS]",
+                        help="only documents the annotator has in this status: todo, "
+                        "in_progress, done (default), skipped, or any")
+    parser.add_argument("--split", metavar="NAME=FRACTION,...",
+                        help="split by document, e.g. train=0.8,dev=0.1,test=0.1")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
+    parser.add_argument("--out", metavar="PATH",
+                        help="output file (a folder with --split); default: standard output")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = ExportOptions(
+        format=args.format,
+        annotators=tuple(args.annotator),
+        all_annotators=args.all_annotators,
+        gold=args.gold,
+        suggestions=args.suggestions,
+        entities=args.entities,
+        statuses=parse_statuses(args.status),
+        split=parse_split(args.split) if args.split else None,
+        seed=args.seed,
+    )
+    out = None if args.out in (None, "-") else Path(args.out)
+    project = project_from(args)
+    try:
+        with progress_bar("exporting", "record") as update:
+            summary = export(project, options, out, stream=sys.stdout.buffer if out is None
+                             else None, progress=update)
+    except BrokenPipeError:
+        # The reader of standard output (``| head``) stopped early: not a failure.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    finally:
+        project.close()
+    # The records may be on standard output: the summary goes to standard error then.
+    print(summary.line(), file=sys.stderr if out is None else sys.stdout)
+    return 0
