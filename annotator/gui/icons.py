@@ -45,6 +45,12 @@ GLYPHS = {
     "edit_attrs": "mdi6.tag-outline",
     "pick_span": "mdi6.cursor-default-click-outline",
     "search_docs": "mdi6.magnify",
+    "cancel": "mdi6.close-circle-outline",
+    "import": "mdi6.file-import-outline",
+    "import_annotations": "mdi6.account-multiple-plus-outline",
+    "export": "mdi6.file-export-outline",
+    "suggest": "mdi6.robot-outline",
+    "agreement": "mdi6.chart-box-outline",
 }
 
 

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from annotator.core import keymap as keymap_mod
 from annotator.core import schema as schema_mod
 from annotator.core.errors import InputError
-from annotator.gui import icons, theme
+from annotator.gui import icons, project_menu, theme
 from annotator.gui.actions import build_actions, build_toolbar, fill_menus
 from annotator.gui.annotation_panel import AnnotationPanel
 from annotator.gui.article_view import ArticleView
@@ -234,6 +234,7 @@ class MainWindow(LabellingMixin, QMainWindow):
 
     def _build_menus_and_toolbar(self) -> None:
         fill_menus(self.menuBar(), self.actions_by_id)
+        self.projectMenu = project_menu.install(self)
         self.toolbar = build_toolbar(self.actions_by_id)
         self.addToolBar(self.toolbar)
 
@@ -498,6 +499,13 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.ask_name = False
         self._update_annotator()
 
+    def reload_documents(self) -> None:
+        """After an import or a gold save: the list shows what the project now holds."""
+        self.model.set_all_ids(self.service.document_ids(), self.service.statuses())
+        if self.current is None and self.model.rowCount():
+            self.show_document(self.model.doc_id(0))
+        self._update_counts()
+
     def _update_annotator(self) -> None:
         self.annotatorButton.setText(self.service.name)
 
@@ -541,11 +549,13 @@ class MainWindow(LabellingMixin, QMainWindow):
         """
         from annotator.services.suggest import run_suggest
 
+        if self.background.is_running("suggest"):
+            return
         ids = self.model.all_ids()
         first = self.current.id if self.current else None
         order = ([first] if first is not None else []) + [i for i in ids if i != first]
         project = self.project
-        stop = self._stop_suggest = [False]
+        stop = self._stop_suggest = project_menu.track(self, "suggest", "Suggesting")
 
         def work(report: Any) -> Any:
             return run_suggest(project, only=order, progress=report,

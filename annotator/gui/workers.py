@@ -46,6 +46,8 @@ class Background(QObject):
     """Runs callables off the GUI thread and tells the GUI what is going on."""
 
     busyChanged = Signal(str)  # "" when idle, else what is running
+    progressed = Signal(str, int, int)  # job key, done, total
+    ended = Signal(str)  # job key, finished or failed
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +102,9 @@ class Background(QObject):
             names.append(what)
         return ", ".join(dict.fromkeys(names))
 
+    def is_running(self, key: str) -> bool:
+        return any(job[0] == key for job in self._jobs.values())
+
     @property
     def busy(self) -> bool:
         return bool(self._jobs)
@@ -112,6 +117,7 @@ class Background(QObject):
     def _on_progress(self, job_id: int, n: int, total: int) -> None:
         if job_id in self._jobs:
             self._progress[job_id] = (n, total)
+            self.progressed.emit(self._jobs[job_id][0], n, total)
             self.busyChanged.emit(self.describe())
 
     @Slot(int, object)
@@ -120,6 +126,7 @@ class Background(QObject):
         self._progress.pop(job_id, None)
         if done is not None and self._latest.get(key) == job_id:
             done(result)
+        self.ended.emit(key)
         self.busyChanged.emit(self.describe())
 
     @Slot(int, str)
@@ -128,4 +135,5 @@ class Background(QObject):
         self._progress.pop(job_id, None)
         if failed is not None and self._latest.get(key) == job_id:
             failed(f"{what} failed: {message}")
+        self.ended.emit(key)
         self.busyChanged.emit(self.describe())
