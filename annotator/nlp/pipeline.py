@@ -71,10 +71,24 @@ def doc_suggestions(doc: Any, model: LoadedModel) -> list[SuggestionDict]:
     return out
 
 
+def outside_clutter(blocks: list[SuggestionDict], found: list[SuggestionDict]
+                    ) -> list[SuggestionDict]:
+    """Drop claim and attribution suggestions inside blocks suggested as clutter: a
+    repeated caption or an off-topic box holds sentences that look like claims, but an
+    annotator would never mark them there."""
+    flagged = [(b["start"], b["end"]) for b in blocks]
+    return [
+        s for s in found
+        if s["layer"] not in ("claim", "attribution")
+        or not any(start <= s["start"] and s["end"] <= end for start, end in flagged)
+    ]
+
+
 def suggestions_for(doc: Any, text: str, blocks: Sequence[tuple[int, int]],
                     model: LoadedModel) -> list[SuggestionDict]:
     """Every layer for one parsed document, in one process."""
-    return block_suggestions(text, blocks, doc) + doc_suggestions(doc, model)
+    found = block_suggestions(text, blocks, doc)
+    return found + outside_clutter(found, doc_suggestions(doc, model))
 
 
 def analyse(model: LoadedModel, items: Iterable[Item], batch_size: int = 16

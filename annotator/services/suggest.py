@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.nlp.pipeline import block_suggestions
+from annotator.nlp.pipeline import block_suggestions, outside_clutter
 from annotator.store import Project
 from annotator.store.documents import document_blocks, document_ids, get_document
 from annotator.store.suggestions import NewSuggestion, documents_needing, replace_for_document
@@ -129,7 +129,8 @@ def run_suggest(
                     raise RuntimeError(a)
                 text, blocks = inputs[a]
                 # Clutter runs here, overlapping the child's parse of the next texts.
-                found = block_suggestions(text, blocks) + b
+                clutter = block_suggestions(text, blocks)
+                found = clutter + outside_clutter(clutter, b)
                 items = [NewSuggestion(**s) for s in found]
                 with project.session() as session:
                     replace_for_document(session, a, version, items)

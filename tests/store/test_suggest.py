@@ -39,6 +39,9 @@ def test_suggest_fills_every_layer_once(project, samples) -> None:  # type: igno
                "phase of the US-led anti-ISIS coalition. AFP")
     assert sum(1 for r in blocks if r.label == "caption" and text[r.start:r.end] == caption) == 4
     assert all(r.rule for r in rows)
+    # No claim is suggested inside a block suggested as clutter (the captions).
+    for claim in (r for r in rows if r.layer == "claim"):
+        assert not any(b.start <= claim.start and claim.end <= b.end for b in blocks)
     attributions = [r for r in rows if r.layer == "attribution"]
     sources = {text[slice(*r.attrs["source"])] for r in attributions if r.attrs.get("source")}
     assert "Defence Minister Thabet Al Abbasi" in sources
