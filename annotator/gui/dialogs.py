@@ -47,7 +47,31 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-class AnnotatorNameDialog(QDialog):
+class _NameDialog(QDialog):
+    """A dialog that takes an annotator name: Ok stays off while the name is unusable."""
+
+    nameEdit: QLineEdit
+    problem: QLabel
+    buttons: QDialogButtonBox
+
+    def _ok_cancel(self) -> QDialogButtonBox:
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        return buttons
+
+    def _watch_name(self) -> None:
+        self.nameEdit.textChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        problem = name_problem(self.nameEdit.text())
+        self.problem.setText(problem or "")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(problem is None)
+
+
+class AnnotatorNameDialog(_NameDialog):
     """Asks who is annotating; OK only while the name is usable."""
 
     def __init__(self, proposed: str, parent: QWidget | None = None,
@@ -70,24 +94,15 @@ class AnnotatorNameDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("nameProblem")
         layout.addWidget(self.problem)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = self._ok_cancel()
         layout.addWidget(self.buttons)
-        self.nameEdit.textChanged.connect(self._check)
-        self._check()
-
-    def _check(self) -> None:
-        problem = name_problem(self.nameEdit.text())
-        self.problem.setText(problem or "")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(problem is None)
+        self._watch_name()
 
     def name(self) -> str:
         return self.nameEdit.text().strip()
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(_NameDialog):
     """Annotator name, reading size, entity underlines."""
 
     def __init__(self, name: str, point_size: float, show_entities: bool,
@@ -111,18 +126,9 @@ class SettingsDialog(QDialog):
         self.entityBox = QCheckBox("Underline named entities")
         self.entityBox.setChecked(show_entities)
         form.addRow("", self.entityBox)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = self._ok_cancel()
         form.addRow(self.buttons)
-        self.nameEdit.textChanged.connect(self._check)
-        self._check()
-
-    def _check(self) -> None:
-        problem = name_problem(self.nameEdit.text())
-        self.problem.setText(problem or "")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(problem is None)
+        self._watch_name()
 
 
 class KeyHelpDialog(QDialog):

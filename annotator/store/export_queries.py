@@ -37,6 +37,7 @@ from annotator.store.models import (
     Suggestion,
     utcnow,
 )
+from annotator.store.suggestions import SuggestionRow
 
 PAGE = 500  # documents per page; also keeps every IN list under parameter limits
 SUGGESTIONS = "suggestions"
@@ -92,19 +93,6 @@ class ExportItem:
     annotator: str
     labels: ExportLabels
     entities: list[tuple[int, int, str]] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class SuggestionRow:
-    id: int
-    layer: str
-    label: str
-    start: int
-    end: int
-    score: float
-    rule: str
-    model_version: str
-    attrs: dict[str, Any]
 
 
 class _JsonMemo:
@@ -341,7 +329,7 @@ def iter_suggestions(
         ):
             rows[row.document_id].append(SuggestionRow(
                 row.id, row.layer, row.label, row.start, row.end, row.score or 0.0,
-                row.rule or "", row.model_version or "", memo(row.attrs),
+                row.rule or "", row.model_version or "", memo(row.attrs), None,
             ))
         for doc_id in ids:
             yield docs[doc_id], rows[doc_id]
