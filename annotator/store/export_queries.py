@@ -108,9 +108,11 @@ class _JsonMemo:
         self.limit = limit
         self.values: dict[str, dict[str, Any]] = {}
 
-    def __call__(self, raw: str | None) -> dict[str, Any]:
+    def __call__(self, raw: str | dict[str, Any] | None) -> dict[str, Any]:
         if not raw:
             return {}
+        if isinstance(raw, dict):  # PostgreSQL's driver decodes json columns itself
+            return raw
         found = self.values.get(raw)
         if found is None:
             if len(self.values) >= self.limit:
