@@ -91,3 +91,14 @@ def test_version_and_help_on_every_command(tmp_path: Path) -> None:
     for name in names:
         result = run(name, "--help", home=tmp_path)
         assert result.returncode == 0 and "--project" in result.stdout, name
+
+
+def test_no_display_is_one_clear_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["ANNOTATOR_HOME"] = str(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "annotator"], capture_output=True,
+                            text=True, env=env, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("annotator: error: no display to open the window on "
+                                     "(set DISPLAY, or run a command: annotator --help)")
