@@ -57,6 +57,7 @@ from annotator.core.agreement.data import DEFAULT_BLOCK_LABEL
 from annotator.core.errors import InputError
 from annotator.core.offsets import OffsetMap
 from annotator.core.report_render import fmt
+from annotator.gui import theme
 from annotator.services import adjudication as adj
 from annotator.services.agreement import project_schema
 from annotator.store import Project
@@ -391,7 +392,8 @@ class AdjudicationView(QWidget):
             return True
         answer = QMessageBox.question(
             self, "Unsaved gold draft",
-            f"The gold draft of “{self.versions.title}” is not saved. Discard it?",
+            theme.tooltip(f"The gold draft of “{self.versions.title}” is not saved. "
+                          "Discard it?"),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -421,7 +423,7 @@ class AdjudicationView(QWidget):
         for row, item in enumerate(self._rows):
             value = adj.current(self.draft, item)
             title = QTableWidgetItem(self._item_title(item))
-            title.setToolTip(title.text())
+            title.setToolTip(theme.tooltip(title.text()))
             if not item.agreed:
                 font = QFont(title.font())
                 font.setBold(True)
@@ -430,14 +432,15 @@ class AdjudicationView(QWidget):
             for column, name in enumerate(names, start=1):
                 choice = item.choice_of(name)
                 cell = QTableWidgetItem(choice.text if choice else "")
-                cell.setToolTip(f"{name}: {cell.text()}\nDouble-click to take this version")
+                cell.setToolTip(theme.tooltip(f"{name}: {cell.text()}\n"
+                                              "Double-click to take this version"))
                 if choice is not None and choice.value == value:
                     cell.setBackground(QBrush(AGREE))
                 elif not item.agreed:
                     cell.setBackground(QBrush(DIFFER))
                 table.setItem(row, column, cell)
             gold = QTableWidgetItem(adj.describe_current(self.draft, item, self.versions))
-            gold.setToolTip(gold.text())
+            gold.setToolTip(theme.tooltip(gold.text()))
             if any(choice.value == value for choice in item.choices):
                 gold.setBackground(QBrush(AGREE))
             table.setItem(row, len(names) + 1, gold)

@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
 from annotator.core import report_render as render
 from annotator.core.errors import InputError
 from annotator.core.report_render import fmt
+from annotator.gui import theme
 from annotator.gui.adjudication import AdjudicationView
 from annotator.services import agreement
 from annotator.store import Project
@@ -154,7 +155,7 @@ class DocumentsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column <= 5:
             return _NUMERIC
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{doc['title']}\n{doc['id']}\nDouble-click to adjudicate"
+            return theme.tooltip(f"{doc['title']}\n{doc['id']}\nDouble-click to adjudicate")
         if role == Qt.ItemDataRole.BackgroundRole and column == 1 and doc["disagreement"]:
             return QColor(render.heat_color(1.0 - doc["disagreement"]))
         if role == Qt.ItemDataRole.UserRole:
@@ -603,7 +604,7 @@ class AgreementWindow(QMainWindow):
             title = view.versions.title or sha256[:12]
             short = title if len(title) <= 28 else title[:27] + "…"
             self.tabs.addTab(view, f"Adjudicate: {short}")
-            self.tabs.setTabToolTip(self.tabs.indexOf(view), title)
+            self.tabs.setTabToolTip(self.tabs.indexOf(view), theme.tooltip(title))
         self.tabs.setCurrentWidget(view)
         return view
 

@@ -88,6 +88,7 @@ class AnnotationPanel(QWidget):
         self._form.setContentsMargins(0, 0, 0, 0)
         self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.attributeTitle = QLabel("Attributes: select a span or attribution (F2)")
+        self.attributeTitle.setTextFormat(Qt.TextFormat.PlainText)  # holds article text
         self.attributeTitle.setObjectName("attributeTitle")
         self.attributeTitle.setWordWrap(True)
         layout.addWidget(self.attributeTitle)

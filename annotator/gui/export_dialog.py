@@ -127,8 +127,10 @@ class ExportDialog(QDialog):
 
 
 def run_export(window: MainWindow, options: ExportOptions, out: Path) -> None:
-    from annotator.gui.project_menu import track
+    from annotator.gui.project_menu import already_running, track
 
+    if already_running(window, "export", "An export"):
+        return
     project = window.project
     stop = track(window, "export", "Exporting")
 

@@ -555,17 +555,18 @@ class MainWindow(LabellingMixin, QMainWindow):
         first = self.current.id if self.current else None
         order = ([first] if first is not None else []) + [i for i in ids if i != first]
         project = self.project
-        stop = self._stop_suggest = project_menu.track(self, "suggest", "Suggesting")
+        stop = project_menu.track(self, "suggest", "Suggesting")
 
         def work(report: Any) -> Any:
             return run_suggest(project, only=order, progress=report,
                                cancelled=lambda: stop[0])
 
         self.background.run_reporting("suggest", "Suggesting", work,
-                                      self._suggestions_done, self.error)
-        self._suggest_poll = QTimer(self)
-        self._suggest_poll.setInterval(1500)
-        self._suggest_poll.timeout.connect(self._refresh_suggestions)
+                                      self._suggestions_done, self._suggestions_failed)
+        if getattr(self, "_suggest_poll", None) is None:
+            self._suggest_poll = QTimer(self)
+            self._suggest_poll.setInterval(1500)
+            self._suggest_poll.timeout.connect(self._refresh_suggestions)
         self._suggest_poll.start()
 
     def _refresh_suggestions(self) -> None:
@@ -578,6 +579,10 @@ class MainWindow(LabellingMixin, QMainWindow):
             self.changed(doc.id)
             self.labelPalette.set_entity_types(sorted(
                 {s.label for s in fresh if s.layer == "entity"}))
+
+    def _suggestions_failed(self, message: str) -> None:
+        self._suggest_poll.stop()
+        self.error(message)
 
     def _suggestions_done(self, summary: Any) -> None:
         if getattr(self, "_suggest_poll", None) is not None:
@@ -596,9 +601,9 @@ class MainWindow(LabellingMixin, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_prefs()
-        stop = getattr(self, "_stop_suggest", None)
-        if stop is not None:
-            stop[0] = True
+        # Every cancellable job (suggest, import, export) stops between documents, so the
+        # wait is short; what they committed stays.
+        self.background.stop_all()
         self.background.wait(15000)
         super().closeEvent(event)
 

@@ -60,13 +60,22 @@ def install(window: MainWindow) -> QMenu:
 def track(window: MainWindow, key: str, what: str) -> list[bool]:
     """Show a progress bar with Cancel for job ``key``; returns the job's stop flag."""
     stop = [False]
+    window.background.stops.append(stop)
     window.statusBar().addPermanentWidget(TaskBar(window.background, key, what, stop))
     return stop
 
 
+def already_running(window: MainWindow, key: str, what: str) -> bool:
+    """One job per key: a second would hide the first one's result and progress bar."""
+    if window.background.is_running(key):
+        window.error(f"{what} is already running; wait for it or cancel it first")
+        return True
+    return False
+
+
 def run_import(window: MainWindow, paths: list[str], what: str) -> None:
     """Import files off the GUI thread, then refresh the list and pre-annotate."""
-    if not paths:
+    if not paths or already_running(window, "import", "An import"):
         return
     project = window.project
     stop = track(window, "import", what)

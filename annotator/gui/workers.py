@@ -62,6 +62,7 @@ class Background(QObject):
         self._jobs: dict[int, tuple[str, str, Callable[[Any], None],
                                     Callable[[str], None] | None]] = {}
         self._latest: dict[str, int] = {}
+        self.stops: list[list[bool]] = []  # stop flags of cancellable jobs (TaskBar)
 
     def run(
         self, key: str, what: str, fn: Callable[[], Any], done: Callable[[Any], None],
@@ -101,6 +102,11 @@ class Background(QObject):
                 what = f"{what} {n:,}/{total:,}"
             names.append(what)
         return ", ".join(dict.fromkeys(names))
+
+    def stop_all(self) -> None:
+        """Ask every cancellable job to stop (the window is closing)."""
+        for flag in self.stops:
+            flag[0] = True
 
     def is_running(self, key: str) -> bool:
         return any(job[0] == key for job in self._jobs.values())

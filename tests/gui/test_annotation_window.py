@@ -337,7 +337,15 @@ def test_article_text_is_never_html(qtbot, project, add_docs, open_window) -> No
     (text,) = add_docs("<b>Bold?</b> <img src=x> headline\n\nBody &amp; more <i>text</i>.")
     window = open_window()
     assert window.articleView.toPlainText() == text
+    # QLabel.text() is the raw string in any format; what matters is how it is shown.
     assert window.docTitle.text().startswith("<b>Bold?</b>")
+    assert window.docTitle.textFormat() == Qt.TextFormat.PlainText
+    # The attribute editor's title quotes the span's text: plain too.
+    select(window.articleView, text, 0, len("<b>Bold?</b>"))
+    qtbot.keyClick(window.articleView, Qt.Key.Key_2)
+    panel_title = window.annotationPanel.attributeTitle
+    assert "Bold?" in panel_title.text()
+    assert panel_title.textFormat() == Qt.TextFormat.PlainText
 
 
 def test_link_by_keyboard_only(qtbot, project, add_docs, open_window) -> None:  # type: ignore[no-untyped-def]

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QFileDialog,
+    QToolButton,
+    QWidget,
+)
 
 from annotator.gui.task_bar import TaskBar
 from annotator.services.annotation import AnnotationService
@@ -61,7 +68,19 @@ def test_cancel_background_suggestions_from_the_status_bar(
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert not cancel.isEnabled() and "stopping" in bar.label.text()
     qtbot.waitUntil(lambda: not window.background.is_running("suggest"), timeout=60_000)
+    # Cancelled: far from all 40 documents got suggestions, and what was written stays.
+    with sqlite3.connect(project.path) as conn:
+        done = conn.execute("select count(distinct document_id) from suggestions").fetchone()[0]
+    assert done < 40
     assert window.findChild(TaskBar, "taskBar:suggest") is None or not bar.isVisible()
+    # Starting again picks up where it stopped; a second start while running is refused.
+    window.start_suggestions()
+    window.start_suggestions()
+    assert len([b for b in window.findChildren(TaskBar) if b.isVisible()]) == 1
+    qtbot.waitUntil(lambda: not window.background.is_running("suggest"), timeout=120_000)
+    with sqlite3.connect(project.path) as conn:
+        done = conn.execute("select count(distinct document_id) from suggestions").fetchone()[0]
+    assert done == 40
 
 
 def test_export_dialog_writes_my_done_documents(
@@ -79,8 +98,11 @@ def test_export_dialog_writes_my_done_documents(
     dialog = ExportDialog(window)
     qtbot.addWidget(dialog)
     out = tmp_path / "out.jsonl"
+    dialog.show()
     dialog.outEdit.setText(str(out))
-    dialog.accept()
+    export_button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    assert export_button.text() == "Export"
+    qtbot.mouseClick(export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(out.exists, timeout=30_000)
     qtbot.waitUntil(lambda: not window.background.is_running("export"), timeout=30_000)
     (record,) = [json.loads(line) for line in out.read_text().splitlines()]
