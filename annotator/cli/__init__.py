@@ -68,6 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"annotator: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a path the user gave that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"annotator: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("annotator: interrupted", file=sys.stderr)
         return 130

@@ -311,6 +311,7 @@ class AnnotationService:
                 db.set_block_label(session, change.document_id, self.annotator_id, index, label)
             for sid, verdict in change.verdicts_before.items():
                 sugg_db.set_verdict(session, sid, self.annotator_id, verdict)
+            self._touch(session, change.document_id)  # an undo is an edit: newer wins
 
     def _apply_change(self, session: Any, change: ReviewChange) -> None:
         for index, label in change.blocks_after.items():

@@ -22,7 +22,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.errors import InputError
@@ -144,7 +144,10 @@ def open_project(path_or_url: str | Path, *, create: bool = True) -> Project:
                     raise InputError("not an annotator project (not an SQLite database)",
                                      where=where)
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise InputError(f"not a project file or database URL ({exc})", where=where) from None
     try:
         backup = _prepare(engine, url, where)
     except (DatabaseError, OperationalError) as exc:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import COMMANDS, build_parser
+from annotator.services.importing import import_paths
 
 
 def run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
@@ -102,3 +103,26 @@ def test_no_display_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip() == ("annotator: error: no display to open the window on "
                                      "(set DISPLAY, or run a command: annotator --help)")
+
+
+def test_bad_database_url_and_unwritable_output_are_exit_2(tmp_path: Path) -> None:
+    result = run("list", "--project", "nosuchdb://somewhere/x", home=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "nosuchdb://somewhere/x: not a project file or database URL" in result.stderr
+    from annotator.services.annotation import AnnotationService
+    from annotator.store import open_project
+
+    (tmp_path / "a.txt").write_text("An article.")
+    project = open_project(tmp_path / "p.sqlite")
+    import_paths(project, [tmp_path / "a.txt"])
+    for name in ("alice", "bob"):
+        service = AnnotationService(project, name)
+        service.set_block_labels(1, {0: "content"})
+        service.set_status(1, "done")
+    project.close()
+    for command in (["agreement", "--out", "/proc/report.json"],  # nobody can write there
+                    ["export", "--all", "--out", "/proc/export.jsonl"]):
+        result = run(command[0], "--project", str(tmp_path / "p.sqlite"), *command[1:],
+                     home=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.count("\n") == 1 and "/proc/" in result.stderr
