@@ -25,7 +25,7 @@ from annotator.core.formats import SUPPORTED_SUFFIXES, ParsedDocument, parse
 from annotator.core.text import MAX_BYTES, sha256
 from annotator.core.title import pick_title
 from annotator.services import merge
-from annotator.store import Project
+from annotator.store import Project, StoreError
 from annotator.store.documents import NewDocument, add_documents, existing_hashes
 
 BATCH_DOCS = 500
@@ -123,16 +123,36 @@ def to_new_document(parsed: ParsedDocument, source: str) -> NewDocument:
 
 
 def _write(project: Project, docs: Sequence[NewDocument], summary: ImportSummary) -> None:
+    """One transaction; the summary counts only what was committed."""
+    duplicates = 0
     with project.session() as session:
         known = existing_hashes(session, (d.sha256 for d in docs))
         fresh: dict[str, NewDocument] = {}
         for doc in docs:
             if doc.sha256 in known or doc.sha256 in fresh:
-                summary.duplicates += 1
+                duplicates += 1
             else:
                 fresh[doc.sha256] = doc
         add_documents(session, list(fresh.values()))
     summary.imported += len(fresh)
+    summary.duplicates += duplicates
+
+
+def _write_batch(
+    project: Project, files: Sequence[tuple[Path, list[NewDocument]]], summary: ImportSummary
+) -> None:
+    """Write a batch at once; if the database refuses it (a concurrent importer added
+    the same text, a lock timed out, a server rejected a character), it was rolled back
+    whole, so write it again file by file and refuse only the files that fail."""
+    try:
+        _write(project, [doc for _, docs in files for doc in docs], summary)
+    except StoreError:
+        for path, docs in files:
+            try:
+                _write(project, docs, summary)
+            except StoreError as exc:
+                reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+                summary.refused.append(f"{path}: could not be stored: {reason}")
 
 
 def _merge(
@@ -153,13 +173,13 @@ def import_paths(
 ) -> ImportSummary:
     files, errors = collect_files(paths)
     summary = ImportSummary(files=len(files), refused=list(errors))
-    pending: list[list[NewDocument]] = []  # one entry per file, so a file stays whole
+    pending: list[tuple[Path, list[NewDocument]]] = []  # per file, so a file stays whole
     pending_docs = pending_chars = 0
 
     def flush() -> None:
         nonlocal pending_docs, pending_chars
         if pending:
-            _write(project, [doc for group in pending for doc in group], summary)
+            _write_batch(project, pending, summary)
         pending.clear()
         pending_docs = pending_chars = 0
 
@@ -187,7 +207,7 @@ def import_paths(
         except InputError as exc:
             summary.refused.append(str(exc))
         else:
-            pending.append(docs)
+            pending.append((path, docs))
             pending_docs += len(docs)
             pending_chars += sum(len(d.text) for d in docs)
             if pending_docs >= BATCH_DOCS or pending_chars >= BATCH_CHARS:

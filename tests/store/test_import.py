@@ -78,3 +78,30 @@ def test_progress_and_cancel(project, tmp_path: Path) -> None:  # type: ignore[n
                            cancelled=lambda: len(seen) >= 2)
     assert seen == [(1, 5), (2, 5)]
     assert summary.cancelled and summary.imported == 2
+
+
+def test_a_batch_the_database_refuses_is_retried_file_by_file(
+    project, tmp_path: Path, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    """The database rejects one file's document (as a concurrent importer's unique
+    violation would): the batch rolls back whole, then the other files go in alone."""
+    from sqlalchemy.exc import IntegrityError
+
+    from annotator.services import importing
+
+    real = importing.add_documents
+
+    def refusing(session, docs):  # type: ignore[no-untyped-def]
+        if any("POISON" in d.text for d in docs):
+            raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))
+        return real(session, docs)
+
+    monkeypatch.setattr(importing, "add_documents", refusing)
+    for name, body in (("a", "First article."), ("b", "POISON article."), ("c", "Third one.")):
+        (tmp_path / f"{name}.txt").write_text(body)
+    summary = import_paths(project, [tmp_path])
+    assert (summary.imported, summary.duplicates) == (2, 0)
+    assert summary.refused == [f"{tmp_path / 'b.txt'}: could not be stored: "
+                               "UNIQUE constraint failed"]
+    assert _count(project, "documents") == 2
+    assert _count(project, "blocks") == 2
