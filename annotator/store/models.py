@@ -188,6 +188,22 @@ class SuggestionReview(Base):
     verdict: Mapped[str] = mapped_column(String(20))  # accepted | rejected
 
 
+class SuggestionRun(Base):
+    """Which pipeline version last processed a document, even when it found nothing.
+
+    Added in revision 0003: inferring "processed" from the suggestion rows made a
+    document without any suggestion look new to every run.
+    """
+
+    __tablename__ = "suggestion_runs"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    model_version: Mapped[str] = mapped_column(String(200))
+    processed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class ProjectSetting(Base):
     __tablename__ = "project_settings"
 

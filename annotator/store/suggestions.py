@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from annotator.store.models import Document, Suggestion, SuggestionReview
+from annotator.store.models import Document, Suggestion, SuggestionReview, SuggestionRun, utcnow
 
 LAYERS = ("entity", "block", "claim", "attribution")
 
@@ -47,7 +47,18 @@ class SuggestionRow:
 def replace_for_document(
     session: Session, document_id: int, model_version: str, items: Sequence[NewSuggestion]
 ) -> None:
-    """Make ``items`` the document's suggestions (earlier runs' rows are dropped)."""
+    """Make ``items`` the document's suggestions and record the run.
+
+    Annotators' verdicts survive a re-run: a new suggestion identical to a reviewed one
+    (same layer, label and offsets) keeps its verdict, so a rejected suggestion stays
+    hidden after ``suggest --all`` or a model upgrade.
+    """
+    kept = session.execute(
+        select(SuggestionReview.annotator_id, SuggestionReview.verdict, Suggestion.layer,
+               Suggestion.label, Suggestion.start, Suggestion.end)
+        .join(Suggestion, Suggestion.id == SuggestionReview.suggestion_id)
+        .where(Suggestion.document_id == document_id)
+    ).all()
     session.execute(delete(Suggestion).where(Suggestion.document_id == document_id))
     if items:
         session.execute(
@@ -59,13 +70,35 @@ def replace_for_document(
                 for s in items
             ],
         )
+    if kept and items:
+        new_ids = {
+            (layer, label, start, end): sid
+            for sid, layer, label, start, end in session.execute(
+                select(Suggestion.id, Suggestion.layer, Suggestion.label, Suggestion.start,
+                       Suggestion.end).where(Suggestion.document_id == document_id)
+            )
+        }
+        verdicts = {
+            (new_ids[key], annotator): verdict
+            for annotator, verdict, *rest in kept
+            if (key := tuple(rest)) in new_ids
+        }
+        if verdicts:
+            session.execute(insert(SuggestionReview), [
+                {"suggestion_id": sid, "annotator_id": annotator, "verdict": verdict}
+                for (sid, annotator), verdict in verdicts.items()
+            ])
+    run = session.get(SuggestionRun, document_id)
+    if run is None:
+        session.add(SuggestionRun(document_id=document_id, model_version=model_version,
+                                  processed_at=utcnow()))
+    else:
+        run.model_version, run.processed_at = model_version, utcnow()
 
 
 def documents_needing(session: Session, model_version: str) -> list[int]:
-    """Documents with no suggestions from ``model_version`` (new, or another model's)."""
-    done = (
-        select(Suggestion.document_id).where(Suggestion.model_version == model_version).distinct()
-    )
+    """Documents not yet processed by ``model_version`` (new, or another model's)."""
+    done = select(SuggestionRun.document_id).where(SuggestionRun.model_version == model_version)
     return list(
         session.scalars(select(Document.id).where(Document.id.not_in(done)).order_by(Document.id))
     )

@@ -70,6 +70,9 @@ def test_older_file_is_backed_up_and_upgraded_with_its_data(tmp_path: Path) -> N
         assert conn.execute(text("select title from documents")).scalar() == "Old title"
         row = conn.execute(text("select rule, attrs from suggestions")).one()
         assert row[0] == "caption-repeat" and row[1] == "{}"
+        # 0003 records that document 1 was processed, from its suggestion rows.
+        run = conn.execute(text("select document_id, model_version from suggestion_runs")).one()
+        assert tuple(run) == (1, "m1")
     project.close()
 
 

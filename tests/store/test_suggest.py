@@ -67,3 +67,31 @@ def test_unknown_model_is_one_clear_error(project, samples) -> None:  # type: ig
     with pytest.raises(InputError, match="no_such_model"):
         run_suggest(project, model_name="no_such_model")
     assert _rows(project, "entity") == 0
+
+
+def test_a_document_without_suggestions_is_not_parsed_again(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "tiny.txt").write_text("ok\n")
+    import_paths(project, [tmp_path / "tiny.txt"])
+    first = run_suggest(project)
+    assert (first.processed, first.suggestions) == (1, 0)
+    again = run_suggest(project)
+    assert (again.processed, again.skipped) == (0, 1)
+
+
+def test_verdicts_survive_a_rerun(project, samples) -> None:  # type: ignore[no-untyped-def]
+    from annotator.services.annotation import AnnotationService
+
+    import_paths(project, samples[:1])
+    run_suggest(project)
+    service = AnnotationService(project, "alice")
+    with project.sessions() as session:
+        rows = for_document(session, 1)
+    rejected = next(r for r in rows if r.layer == "claim")
+    service.reject_suggestions(1, [rejected.id])
+    run_suggest(project, force=True)
+    with project.sessions() as session:
+        after = for_document(session, 1, service.annotator_id)
+    same = [r for r in after if (r.layer, r.label, r.start, r.end) ==
+            (rejected.layer, rejected.label, rejected.start, rejected.end)]
+    assert [r.verdict for r in same] == ["rejected"]
+    assert sum(1 for r in after if r.verdict is not None) == 1
