@@ -327,3 +327,17 @@ def test_unitizing_edge_cases() -> None:
     assert identical.alpha == pytest.approx(1.0)
     with pytest.raises(ValueError, match="outside"):
         unitizing_alpha([(0, 5, 12, "X")], length=10)
+
+
+def test_identical_spans_are_paired_even_after_an_earlier_overlapping_one() -> None:
+    # (15, 21) starts before the identical (17, 22) and overlaps the other side's only
+    # span; the identical pair must win, since relation matching follows this pairing.
+    first = [(10, 11), (17, 22), (4, 8), (15, 21)]
+    second = [(17, 22)]
+    assert match_spans(first, second, "overlap") == [(1, 0)]
+
+
+def test_identical_pairs_give_way_only_for_more_pairs() -> None:
+    # A=(0, 10) is identical to X=(0, 10), but B=(2, 3) can only pair with X and
+    # Y=(5, 6) only with A: the maximum matching (2 pairs) needs A-Y and B-X.
+    assert match_spans([(0, 10), (2, 3)], [(0, 10), (5, 6)], "overlap") == [(0, 1), (1, 0)]
