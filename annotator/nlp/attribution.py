@@ -851,7 +851,11 @@ def _kind(sp: Span, tokens: list[Token], head: Token) -> str:
         return "wire_agency"
     if any(name in text for name in cues.WIRE_AGENCIES if " " in name):
         return "wire_agency"
-    if bare in cues.STATE_MEDIA_NAMES or any(w in cues.STATE_MEDIA_NAMES for w in lowers):
+    if bare in cues.STATE_MEDIA_NAMES or any(
+        t.lower_ in cues.STATE_MEDIA_NAMES
+        and (t.lower_ not in cues.STATE_MEDIA_AMBIGUOUS or t.text.isupper())
+        for t in tokens
+    ):
         return "state_media"
     for i, low in enumerate(lowers[:-1]):
         if low in ("state", "state-run", "state-owned", "official") and (

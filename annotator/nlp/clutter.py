@@ -81,9 +81,6 @@ _BIO_ROLE = re.compile(
     r"fellow|researcher|former|chairs?|founder|director|based in|teaches|contributor|"
     r"commentator|analyst|consultant|novelist|historian)\b"
 )
-# Openers that announce a change of subject ("Meanwhile, astronomers ...").
-_TOPIC_SWITCH = re.compile(r"^(?:meanwhile|in other news|elsewhere|separately|in unrelated news)\b",
-                           re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,10 +456,11 @@ class _Pass:
             score = topic.coherence(terms[i], df, mine)
             shared = topic.shared_core(terms[i], df, mine)
             after_clutter = i > last or (i == last and not self.free(i - 1))
-            switch = bool(_TOPIC_SWITCH.match(s.core))
-            if first < i < last and not switch:
+            # No bonus for openers like "Meanwhile,": they begin on-topic paragraphs
+            # as often as off-topic ones, so only the words decide.
+            if first < i < last:
                 hit = score <= _OFFTOPIC_BLOCK_BODY and shared == 0
-            elif after_clutter or switch:
+            elif after_clutter:
                 hit = score < _OFFTOPIC_BLOCK_TAIL and shared <= 1
             else:
                 hit = score < _OFFTOPIC_BLOCK_NEAR and shared == 0
