@@ -189,6 +189,26 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def pair_table(report: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the per-pair table, shared by the HTML report and the window."""
+    header = ["pair", "documents", "blocks κ", "n", "spans F1 exact", "F1 overlap", "n",
+              "relations F1 strict", "F1 matched", "n"]
+    for name in report["doc_labels"]:
+        header += [f"{name} α", "n"]
+    rows = []
+    for pair in report["pairs"]:
+        row = [" / ".join(pair["annotators"]), f"{pair['n_documents']:,}",
+               fmt(pair["blocks"]["kappa"]), f"{pair['blocks']['n_units']:,}",
+               fmt(pair["spans"]["f1_exact"]), fmt(pair["spans"]["f1_overlap"]),
+               f"{pair['spans']['n_compared']:,}", fmt(pair["relations"]["f1_strict"]),
+               fmt(pair["relations"]["f1_matched"]), f"{pair['relations']['n_compared']:,}"]
+        for name in report["doc_labels"]:
+            entry = pair["doc_labels"].get(name)
+            row += [fmt(entry["alpha"]), f"{entry['n_units']:,}"] if entry else [NA, "0"]
+        rows.append(row)
+    return header, rows
+
+
 def to_text(report: Mapping[str, Any], *, top: int = 20, title: str = "Agreement") -> str:
     """A plain-text report for a terminal: overall, per label, per pair, worst documents."""
     out = [title, "=" * len(title), summary_line(report), ""]
@@ -584,21 +604,7 @@ def to_html(report: Mapping[str, Any], *, top: int = 200, title: str = "Agreemen
             [False, False, True, True, True],
         ))
     parts.append("<h2>Annotator pairs</h2>")
-    pair_header = ["pair", "documents", "blocks κ", "n", "spans F1 exact", "F1 overlap", "n",
-                   "relations F1 strict", "F1 matched", "n"]
-    for name in report["doc_labels"]:
-        pair_header += [f"{name} α", "n"]
-    pair_rows = []
-    for pair in report["pairs"]:
-        row = [" / ".join(pair["annotators"]), f"{pair['n_documents']:,}",
-               fmt(pair["blocks"]["kappa"]), f"{pair['blocks']['n_units']:,}",
-               fmt(pair["spans"]["f1_exact"]), fmt(pair["spans"]["f1_overlap"]),
-               f"{pair['spans']['n_compared']:,}", fmt(pair["relations"]["f1_strict"]),
-               fmt(pair["relations"]["f1_matched"]), f"{pair['relations']['n_compared']:,}"]
-        for name in report["doc_labels"]:
-            entry = pair["doc_labels"].get(name)
-            row += [fmt(entry["alpha"]), f"{entry['n_units']:,}"] if entry else [NA, "0"]
-        pair_rows.append(row)
+    pair_header, pair_rows = pair_table(report)
     parts.append(_html_table(pair_header, pair_rows, [False] + [True] * (len(pair_header) - 1)))
     heatmaps = [svg for key, svg in chart.items() if key.startswith("pairs_")]
     if heatmaps:

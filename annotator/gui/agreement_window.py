@@ -545,22 +545,7 @@ class AgreementWindow(QMainWindow):
             [self.docLabelsTable],
         ])
 
-        header = ["pair", "documents", "blocks κ", "n", "spans F1 exact", "F1 overlap", "n",
-                  "relations F1 strict", "F1 matched", "n"]
-        for name in report["doc_labels"]:
-            header += [f"{name} α", "n"]
-        rows = []
-        for pair in report["pairs"]:
-            row = [" / ".join(pair["annotators"]), f"{pair['n_documents']:,}",
-                   fmt(pair["blocks"]["kappa"]), f"{pair['blocks']['n_units']:,}",
-                   fmt(pair["spans"]["f1_exact"]), fmt(pair["spans"]["f1_overlap"]),
-                   f"{pair['spans']['n_compared']:,}", fmt(pair["relations"]["f1_strict"]),
-                   fmt(pair["relations"]["f1_matched"]),
-                   f"{pair['relations']['n_compared']:,}"]
-            for name in report["doc_labels"]:
-                entry = pair["doc_labels"].get(name)
-                row += [fmt(entry["alpha"]), f"{entry['n_units']:,}"] if entry else ["n/a", "0"]
-            rows.append(row)
+        header, rows = render.pair_table(report)
         self.pairsTable = _table(header, rows, [False] + [True] * (len(header) - 1))
         maps = [_svg(svg) for key, svg in charts.items() if key.startswith("pairs_")]
         self.pairsPage.fill([[self.pairsTable],
