@@ -93,7 +93,3 @@ def segment(text: str) -> list[Block]:
         offset += len(line) + 1
     flush()
     return blocks
-
-
-def block_texts(text: str, blocks: list[Block]) -> list[str]:
-    return [text[b.start : b.end] for b in blocks]

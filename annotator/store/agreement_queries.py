@@ -65,10 +65,6 @@ def select_annotators(
     return {known[name]: name for name in dict.fromkeys(names) if name in known}
 
 
-def count_documents(session: Session) -> int:
-    return session.scalar(select(func.count(Document.id))) or 0
-
-
 def _pages(session: Session, page: int) -> list[tuple[int, int, int]]:
     """(first id, last id, number of documents) of each page, in id order."""
     ids = list(session.scalars(select(Document.id).order_by(Document.id)))

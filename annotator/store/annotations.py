@@ -73,10 +73,6 @@ def annotator_names(session: Session) -> list[str]:
     return list(session.scalars(select(Annotator.name).order_by(Annotator.name)))
 
 
-def annotator_id(session: Session, name: str) -> int | None:
-    return session.scalar(select(Annotator.id).where(Annotator.name == name))
-
-
 def load(session: Session, document_id: int, annotator: int) -> Annotations:
     result = Annotations()
     for index, label in session.execute(

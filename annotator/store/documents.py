@@ -99,10 +99,6 @@ def list_documents(session: Session, limit: int | None = None) -> list[DocumentR
     return [DocumentRow(*row) for row in session.execute(query)]
 
 
-def count_documents(session: Session) -> int:
-    return session.scalar(select(func.count(Document.id))) or 0
-
-
 def document_ids(session: Session) -> list[int]:
     return list(session.scalars(select(Document.id).order_by(Document.id)))
 
