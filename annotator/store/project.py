@@ -21,7 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -161,13 +161,37 @@ def open_project(path_or_url: str | Path, *, create: bool = True) -> Project:
     return project
 
 
+SCHEMA_DEFAULTS_SEEN = "schema_defaults_seen"
+
+
 def _ensure_schema_setting(project: Project) -> None:
-    """Every project keeps its own copy of the label schema, seeded from the default."""
+    """Every project keeps its own copy of the label schema, seeded from the default.
+
+    A project made by an earlier release also gains the default block labels added since
+    (``schema.add_new_default_blocks``), once: the names offered are recorded under
+    ``schema_defaults_seen`` so a label the lead deletes stays deleted. Read and write
+    happen in one transaction, and nothing is written when nothing changes, so opening
+    an up-to-date project stays read-only.
+    """
     from annotator.core import schema
 
+    default = schema.default().raw
     with project.session() as session:
-        exists = session.execute(
-            select(ProjectSetting.key).where(ProjectSetting.key == "schema")
-        ).first()
-        if exists is None:
-            session.add(ProjectSetting(key="schema", value=schema.default().raw))
+        stored = session.get(ProjectSetting, "schema")
+        if stored is None:
+            session.add(ProjectSetting(key="schema", value=default))
+            session.merge(ProjectSetting(key=SCHEMA_DEFAULTS_SEEN,
+                                         value=schema.block_label_names(default)))
+            return
+        if not isinstance(stored.value, dict):
+            return  # not ours to repair: the services report a malformed schema
+        record = session.get(ProjectSetting, SCHEMA_DEFAULTS_SEEN)
+        seen = record.value if record is not None else None
+        if seen is not None and not (isinstance(seen, list)
+                                     and all(isinstance(n, str) for n in seen)):
+            seen = None  # an unreadable record counts as none: the oldest releases' labels
+        upgrade = schema.add_new_default_blocks(stored.value, default, seen)
+        if upgrade.added:
+            stored.value = upgrade.raw  # a new object, so the JSON column sees the change
+        if record is None or record.value != upgrade.seen:
+            session.merge(ProjectSetting(key=SCHEMA_DEFAULTS_SEEN, value=upgrade.seen))

@@ -39,7 +39,7 @@ from annotator.store import open_project
 from annotator.store.documents import document_blocks, list_documents
 
 BLOCK_LABELS = ["content", "navigation", "caption", "metadata", "related", "promo",
-                "unrelated", "widget", "legal"]
+                "unrelated", "widget", "legal", "comment"]
 SPAN_LABELS = ["CLAIM", "SOURCE", "CUE", "CONTENT"]
 # The ordered scale: not_applicable sits outside it (missing for ordinal alpha).
 SOURCING = ["well_sourced", "partly_sourced", "poorly_sourced"]

@@ -15,6 +15,8 @@ def test_default_schema_keys() -> None:
     assert km.action_for("0") == "block:content"
     assert km.action_for("n") == "block:navigation"
     assert km.action_for("A") == "block:promo"
+    assert km.action_for("c") == "block:comment"
+    assert km.action_for("Ctrl+C") is None  # copy stays the text view's own
     assert km.action_for("1") == "span:CLAIM"
     assert km.action_for("Alt+2") == "span_exact:SOURCE"
     assert km.action_for("Ctrl+L") == "link:ATTRIBUTION"
