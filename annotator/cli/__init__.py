@@ -21,10 +21,12 @@ from annotator.cli import (
     cmd_import,
     cmd_list,
     cmd_suggest,
+    cmd_train,
 )
 from annotator.core.errors import InputError
 
-COMMANDS = [cmd_import, cmd_list, cmd_suggest, cmd_export, cmd_assign, cmd_agreement]
+COMMANDS = [cmd_import, cmd_list, cmd_suggest, cmd_train, cmd_export, cmd_assign,
+            cmd_agreement]
 
 
 class _Parser(argparse.ArgumentParser):

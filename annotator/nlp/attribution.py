@@ -40,12 +40,13 @@ from spacy.tokens import Doc, Span, Token
 from annotator.core.blocks import segment
 from annotator.nlp import cues
 from annotator.nlp.cues import matchers_for
+from annotator.nlp.versions import source_digest
 
 SpanRef = tuple[int, int]
 
-#: Bumped whenever the rules or the lexicon change what is suggested, so stored
-#: suggestions from older rules are recomputed (see ``nlp/pipeline.py``).
-RULES_VERSION = "attribution-1"
+#: A hash of the rules' and the lexicon's source, so stored suggestions from older rules
+#: are recomputed (see ``nlp/pipeline.py``).
+RULES_VERSION = "attribution-" + source_digest("attribution.py", "cues.py", "tokens.py")
 
 #: Base scores per pattern, before the cue verb's weight and adjustments.
 RULE_SCORES: dict[str, float] = {

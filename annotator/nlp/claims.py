@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from annotator.nlp import cues
+from annotator.nlp.versions import source_digest
 
-#: Bumped whenever features, weights or thresholds change (see ``nlp/pipeline.py``).
-RULES_VERSION = "claims-1"
+#: A hash of the features, weights and thresholds (see ``nlp/pipeline.py``).
+RULES_VERSION = "claims-" + source_digest("claims.py")
 
 EMIT_THRESHOLD = 0.4
 CHECKWORTHY_THRESHOLD = 0.6

@@ -50,13 +50,16 @@ from annotator.nlp.clutter_rules import (
     kv_block,
     section_label,
 )
+from annotator.nlp.versions import source_digest
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc
 
     from annotator.core.blocks import Block
 
-RULES_VERSION = "clutter-1"
+#: The rule detector's own version (the block layer's full version, with the trained
+#: model and the rule tables, is ``block_classifier.version``).
+RULES_VERSION = "clutter-" + source_digest("clutter.py", "clutter_rules.py", "topic.py")
 
 BOILERPLATE_LABELS = frozenset(
     {NAVIGATION, CAPTION, METADATA, RELATED, PROMO, UNRELATED, WIDGET, LEGAL}
@@ -106,6 +109,7 @@ class _Pass:
         self.doc = doc
         self.shapes = [Shape(text[b.start : b.end]) for b in self.blocks]
         self.hits: list[Hit | None] = [None] * len(self.blocks)
+        self.lexical_hits: list[Hit | None] = []
         self.n = len(self.blocks)
         self._terms: list[topic.Terms] | None = None
 
@@ -166,6 +170,7 @@ class _Pass:
     def lexical(self) -> None:
         for i, s in enumerate(self.shapes):
             self.hits[i] = classify(s)
+        self.lexical_hits = list(self.hits)
 
     def repeats(self) -> None:
         """Identical blocks: photo captions that a page repeats for every image size."""
@@ -573,6 +578,24 @@ class _Pass:
             for i, hit in enumerate(self.hits)
             if hit is not None and hit.label in BOILERPLATE_LABELS
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The detector's verdicts with what it computed on the way, which the block
+    classifier reads as features instead of computing it again."""
+
+    suggestions: list[BlockSuggestion]
+    lexical: list[Hit | None]  # each block's verdict on its own words, before context
+    shapes: list[Shape]
+
+
+def analyse(text: str, blocks: Sequence[Block], doc: Doc | None = None) -> Analysis:
+    if not blocks:
+        return Analysis([], [], [])
+    state = _Pass(text, blocks, doc)
+    found = state.run()
+    return Analysis(found, state.lexical_hits, state.shapes)
 
 
 def detect(text: str, blocks: Sequence[Block], doc: Doc | None = None) -> list[BlockSuggestion]:

@@ -18,34 +18,53 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from annotator.core.blocks import Block
-from annotator.nlp import attribution, claims, clutter, entities
+from annotator.nlp import attribution, block_classifier, claims, entities
+from annotator.nlp.block_model import BlockModel, default_model
 from annotator.nlp.model import LoadedModel
 
 Item = tuple[int, str, Sequence[tuple[int, int]]]  # (document id, text, block offsets)
 SuggestionDict = dict[str, Any]
 
 
-def pipeline_version(model: LoadedModel) -> str:
+def parse_version(model: LoadedModel) -> str:
+    """The version of everything that reads the parse: the model and the rule sets."""
+    return "+".join([model.version, attribution.RULES_VERSION, claims.RULES_VERSION])
+
+
+def combine_versions(parse: str, blocks: str) -> str:
+    """One document's stored version: the parse layers' and the block layer's, apart,
+    so a new block model re-checks clutter without parsing every document again."""
+    return f"{parse}|{blocks}"
+
+
+def split_version(version: str) -> tuple[str, str]:
+    parse, _, blocks = version.rpartition("|")
+    return (parse, blocks) if parse else (version, "")
+
+
+def pipeline_version(model: LoadedModel, block_model: BlockModel | None = None) -> str:
     """Changes whenever the model or any rule set changes, so documents are redone."""
-    return "+".join([model.version, clutter.RULES_VERSION, attribution.RULES_VERSION,
-                     claims.RULES_VERSION])
+    return combine_versions(parse_version(model), block_classifier.version(
+        block_model if block_model is not None else default_model()))
 
 
 def _pair(ref: Any) -> list[int] | None:
     return None if ref is None else [int(ref[0]), int(ref[1])]
 
 
-def block_suggestions(text: str, blocks: Sequence[tuple[int, int]], doc: Any = None
-                      ) -> list[SuggestionDict]:
+def block_suggestions(
+    text: str, blocks: Sequence[tuple[int, int]], doc: Any = None, *,
+    evidence: Sequence[dict[str, Any] | None] | None = None,
+    repeats: Sequence[int] | None = None, block_model: BlockModel | None = None,
+) -> list[SuggestionDict]:
     """Clutter over blocks. Needs no parse (it scores the same without one), so the
     suggest service runs it in the parent process while the child parses the next text."""
-    block_objs = [Block(i, s, e) for i, (s, e) in enumerate(blocks)]
+    item = block_classifier.BlockInput(blocks, evidence, repeats)
     return [
-        {"layer": "block", "label": hit.label, "start": block_objs[hit.block_index].start,
-         "end": block_objs[hit.block_index].end, "score": hit.score, "rule": hit.rule,
+        {"layer": "block", "label": hit.label, "start": blocks[hit.block_index][0],
+         "end": blocks[hit.block_index][1], "score": hit.score, "rule": hit.rule,
          "attrs": {"block_index": hit.block_index}}
-        for hit in clutter.detect(text, block_objs, doc)
+        for hit in block_classifier.suggest(text, item, block_model, doc)
     ]
 
 

@@ -15,12 +15,15 @@ up further down, it is handed to the merge as a whole.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from annotator.core.blocks import segment
+from annotator.core.blocks import Block, segment
 from annotator.core.errors import InputError
+from annotator.core.fingerprint import fingerprint
 from annotator.core.formats import SUPPORTED_SUFFIXES, ParsedDocument, parse
 from annotator.core.text import MAX_BYTES, sha256
 from annotator.core.title import pick_title
@@ -119,7 +122,24 @@ def to_new_document(parsed: ParsedDocument, source: str) -> NewDocument:
         source=str(meta.get("source") or source),
         meta=meta,
         blocks=[(b.start, b.end) for b in blocks],
+        evidence=_block_evidence(blocks, getattr(parsed, "regions", None)),
+        fingerprints=[fingerprint(parsed.text[b.start : b.end]) for b in blocks],
     )
+
+
+def _block_evidence(blocks: Sequence[Block], regions: Sequence[tuple[int, int, dict[str, Any]]]
+                    | None) -> list[dict[str, Any] | None] | None:
+    """Each block takes the evidence of the HTML element it came from: the page's
+    elements are separated by blank lines, so a block never spans two of them."""
+    if not regions:
+        return None
+    starts = [r[0] for r in regions]
+    out: list[dict[str, Any] | None] = []
+    for block in blocks:
+        k = bisect_right(starts, block.start) - 1
+        inside = k >= 0 and regions[k][0] <= block.start < max(regions[k][1], block.start + 1)
+        out.append(dict(regions[k][2]) if inside else None)
+    return out
 
 
 def _write(project: Project, docs: Sequence[NewDocument], summary: ImportSummary) -> None:

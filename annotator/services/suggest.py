@@ -6,8 +6,14 @@ line's progress bar waits on the parser. The parent only sends texts and writes 
 results, one short transaction per document, so a cancelled run keeps everything
 already written and the next run picks up where it stopped.
 
-Documents are redone when they have no suggestions from the current pipeline version
-(model version plus every rule set's version).
+Each document records the version that processed it, in two parts: the parse layers'
+(spaCy model, attribution and claim rules) and the block layer's (clutter rules, rule
+tables, the block model: see ``nlp.block_classifier.version``). A document whose parse
+part is out of date is redone whole. One whose block part alone changed (a retrained
+model, an edited rule table) is re-checked in this process, which needs no parse: if
+its clutter suggestions come out the same it is only re-stamped, otherwise it is redone.
+So a change re-suggests exactly the documents it affects, and verdicts on suggestions
+that did not change survive (``store.suggestions.replace_for_document``).
 """
 
 from __future__ import annotations
@@ -20,10 +26,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.nlp.pipeline import block_suggestions, outside_clutter
+from annotator.nlp import block_classifier
+from annotator.nlp.block_model import BlockModel
+from annotator.nlp.pipeline import (
+    SuggestionDict,
+    block_suggestions,
+    combine_versions,
+    outside_clutter,
+    split_version,
+)
+from annotator.services.block_models import active_block_model
 from annotator.store import Project
-from annotator.store.documents import document_blocks, document_ids, get_document
-from annotator.store.suggestions import NewSuggestion, documents_needing, replace_for_document
+from annotator.store.documents import (
+    block_evidence,
+    block_repeats,
+    document_blocks,
+    document_ids,
+    get_document,
+)
+from annotator.store.suggestions import (
+    NewSuggestion,
+    block_keys,
+    replace_for_document,
+    restamp,
+    stored_versions,
+)
 
 CHUNK = 32
 _DONE = "done"
@@ -34,6 +61,7 @@ class SuggestSummary:
     processed: int = 0
     suggestions: int = 0
     skipped: int = 0  # already processed by this pipeline version
+    rechecked: int = 0  # block layer re-checked, suggestions unchanged: only re-stamped
     model: str = ""
     notice: str | None = None
     cancelled: bool = False
@@ -41,7 +69,10 @@ class SuggestSummary:
 
     def line(self) -> str:
         text = (f"{self.processed} documents processed, {self.suggestions} suggestions, "
-                f"{self.skipped} already up to date (model {self.model})")
+                f"{self.skipped} already up to date")
+        if self.rechecked:
+            text += f", {self.rechecked} re-checked and unchanged"
+        text += f" (model {self.model})"
         return text + (", cancelled" if self.cancelled else "")
 
 
@@ -49,10 +80,10 @@ def _worker(model_name: str | None, tasks: Any, results: Any) -> None:
     """Child process: load the model once, then parse chunks until told to stop."""
     try:
         from annotator.nlp.model import load_model
-        from annotator.nlp.pipeline import analyse, pipeline_version
+        from annotator.nlp.pipeline import analyse, parse_version
 
         model = load_model(model_name)
-        results.put(("ready", pipeline_version(model), model.notice))
+        results.put(("ready", parse_version(model), model.notice))
         while True:
             chunk = tasks.get()
             if chunk is None:
@@ -73,6 +104,50 @@ def _get(results: Any, process: Any) -> tuple[str, Any, Any]:
         except queue.Empty:
             if not process.is_alive():
                 raise RuntimeError("the suggest worker process died") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _BlockInputs:
+    text: str
+    blocks: list[tuple[int, int]]
+    evidence: list[dict[str, Any] | None]
+    repeats: list[int]
+
+    def suggest(self, block_model: BlockModel | None) -> list[SuggestionDict]:
+        return block_suggestions(self.text, self.blocks, evidence=self.evidence,
+                                 repeats=self.repeats, block_model=block_model)
+
+
+def _plan(candidates: list[int], stored: dict[int, str], version: str, force: bool
+          ) -> tuple[list[int], list[int]]:
+    """(documents to redo whole, documents whose block layer alone is out of date)."""
+    parse, _blocks = split_version(version)
+    wanted, recheck = [], []
+    for doc_id in candidates:
+        old = stored.get(doc_id)
+        if force or old is None:
+            wanted.append(doc_id)
+        elif old != version:
+            (recheck if split_version(old)[0] == parse else wanted).append(doc_id)
+    return wanted, recheck
+
+
+def _unchanged(project: Project, doc_id: int, version: str,
+               block_model: BlockModel | None) -> bool:
+    """Re-check one document's clutter; re-stamp it when nothing changed."""
+    with project.sessions() as session:
+        doc = get_document(session, doc_id)
+        if doc is None:
+            return True
+        inputs = _BlockInputs(doc.text, [(s, e) for _, s, e in document_blocks(session, doc_id)],
+                              block_evidence(session, doc_id), block_repeats(session, doc_id))
+        before = block_keys(session, doc_id)
+    after = {(s["label"], s["start"], s["end"]) for s in inputs.suggest(block_model)}
+    if after != before:
+        return False
+    with project.session() as session:
+        restamp(session, doc_id, version)
+    return True
 
 
 def run_suggest(
@@ -98,38 +173,53 @@ def run_suggest(
             raise InputError(version)
         if kind == "error":
             raise RuntimeError(version)
+        block_model = active_block_model(project)
+        version = combine_versions(version, block_classifier.version(block_model))
         summary.model, summary.notice = version, notice
         with project.sessions() as session:
-            needing = set(documents_needing(session, version))
+            stored = stored_versions(session)
             candidates = list(only) if only is not None else document_ids(session)
-        wanted = candidates if force else [d for d in candidates if d in needing]
-        summary.skipped = len(candidates) - len(wanted)
-        total = len(wanted)
+        wanted, recheck = _plan(candidates, stored, version, force)
+        summary.skipped = len(candidates) - len(wanted) - len(recheck)
         if progress:
-            progress(0, total)
-        for start in range(0, total, CHUNK):
+            progress(0, len(wanted) + len(recheck))
+        for checked, doc_id in enumerate(recheck, start=1):
+            if cancelled and cancelled():
+                summary.cancelled = True
+                return summary
+            if _unchanged(project, doc_id, version, block_model):
+                summary.rechecked += 1
+            else:
+                wanted.append(doc_id)
+            if progress:
+                progress(checked, len(wanted) + len(recheck))
+        done_before = summary.rechecked
+        total = done_before + len(wanted)
+        for start in range(0, len(wanted), CHUNK):
             if cancelled and cancelled():
                 summary.cancelled = True
                 break
             ids = wanted[start : start + CHUNK]
             chunk = []
+            inputs: dict[int, _BlockInputs] = {}
             with project.sessions() as session:
                 for doc_id in ids:
                     doc = get_document(session, doc_id)
                     if doc is not None:
                         blocks = [(s, e) for _, s, e in document_blocks(session, doc_id)]
                         chunk.append((doc_id, doc.text, blocks))
+                        inputs[doc_id] = _BlockInputs(doc.text, blocks,
+                                                      block_evidence(session, doc_id),
+                                                      block_repeats(session, doc_id))
             tasks.put(chunk)
-            inputs = {doc_id: (text, blocks) for doc_id, text, blocks in chunk}
             while True:
                 kind, a, b = _get(results, process)
                 if kind == _DONE:
                     break
                 if kind == "error":
                     raise RuntimeError(a)
-                text, blocks = inputs[a]
                 # Clutter runs here, overlapping the child's parse of the next texts.
-                clutter = block_suggestions(text, blocks)
+                clutter = inputs[a].suggest(block_model)
                 found = clutter + outside_clutter(clutter, b)
                 items = [NewSuggestion(**s) for s in found]
                 with project.session() as session:
@@ -137,7 +227,7 @@ def run_suggest(
                 summary.processed += 1
                 summary.suggestions += len(items)
                 if progress:
-                    progress(summary.processed, total)
+                    progress(done_before + summary.processed, total)
                 if cancelled and cancelled():
                     summary.cancelled = True  # stop at once: the worker is terminated below
                     break

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import case, func, insert, select
 from sqlalchemy.orm import Session
 
+from annotator.core.fingerprint import fingerprint
 from annotator.store.models import Block, Document, Progress, utcnow
 
 
@@ -25,6 +26,19 @@ class NewDocument:
     source: str
     meta: dict[str, Any]
     blocks: Sequence[tuple[int, int]]
+    # Per block, aligned with ``blocks``: HTML evidence (None for text) and fingerprint.
+    evidence: Sequence[dict[str, Any] | None] | None = None
+    fingerprints: Sequence[str] | None = None
+
+
+def block_rows(document_id: int, doc: NewDocument) -> list[dict[str, Any]]:
+    """The ``blocks`` rows of a new document, fingerprints computed where not given."""
+    prints = doc.fingerprints or [fingerprint(doc.text[s:e]) for s, e in doc.blocks]
+    return [
+        {"document_id": document_id, "index": i, "start": start, "end": end,
+         "evidence": doc.evidence[i] if doc.evidence else None, "fingerprint": prints[i]}
+        for i, (start, end) in enumerate(doc.blocks)
+    ]
 
 
 def existing_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
@@ -50,11 +64,7 @@ def add_documents(session: Session, docs: Sequence[NewDocument]) -> dict[str, in
             )
         )
         ids[doc.sha256] = result.inserted_primary_key[0]
-    rows = [
-        {"document_id": ids[doc.sha256], "index": i, "start": start, "end": end}
-        for doc in docs
-        for i, (start, end) in enumerate(doc.blocks)
-    ]
+    rows = [row for doc in docs for row in block_rows(ids[doc.sha256], doc)]
     if rows:
         session.execute(insert(Block), rows)
     return ids
@@ -139,6 +149,34 @@ def get_document(session: Session, document_id: int) -> Document | None:
 
 def get_document_by_hash(session: Session, sha256: str) -> Document | None:
     return session.scalar(select(Document).where(Document.sha256 == sha256))
+
+
+def block_evidence(session: Session, document_id: int) -> list[dict[str, Any] | None]:
+    """Each block's HTML evidence, in order (None for blocks of text imports)."""
+    return list(session.scalars(
+        select(Block.evidence).where(Block.document_id == document_id).order_by(Block.index)
+    ))
+
+
+def block_repeats(session: Session, document_id: int) -> list[int]:
+    """For each block, how many *other* documents of the project hold the same line.
+
+    One grouped query over the fingerprint index; blocks without a fingerprint (no
+    words) count 0.
+    """
+    prints = list(session.scalars(
+        select(Block.fingerprint).where(Block.document_id == document_id).order_by(Block.index)
+    ))
+    wanted = sorted({p for p in prints if p})
+    counts: dict[str, int] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        counts.update(session.execute(
+            select(Block.fingerprint, func.count(func.distinct(Block.document_id)))
+            .where(Block.fingerprint.in_(chunk), Block.document_id != document_id)
+            .group_by(Block.fingerprint)
+        ).all())
+    return [counts.get(p, 0) if p else 0 for p in prints]
 
 
 def document_blocks(session: Session, document_id: int) -> list[tuple[int, int, int]]:

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, String, delete, func, insert, select, type_co
 from sqlalchemy.orm import Session
 
 from annotator.store.annotations import Annotations
-from annotator.store.documents import NewDocument
+from annotator.store.documents import NewDocument, block_rows
 from annotator.store.models import (
     Annotator,
     Block,
@@ -430,10 +430,7 @@ def insert_document(session: Session, doc: NewDocument) -> int:
                                 source=doc.source[:1000], meta=doc.meta, imported_at=utcnow())
     ).inserted_primary_key[0]
     if doc.blocks:
-        conn.execute(insert(Block), [
-            {"document_id": doc_id, "index": i, "start": start, "end": end}
-            for i, (start, end) in enumerate(doc.blocks)
-        ])
+        conn.execute(insert(Block), block_rows(doc_id, doc))
     return doc_id
 
 
@@ -470,8 +467,7 @@ def bulk_insert(session: Session, items: Sequence[BulkDocument]) -> int:
         docs.append({"id": doc_id, "sha256": doc.sha256, "text": doc.text,
                      "title": doc.title[:500], "source": doc.source[:1000], "meta": doc.meta,
                      "imported_at": now})
-        blocks.extend({"document_id": doc_id, "index": i, "start": s, "end": e}
-                      for i, (s, e) in enumerate(doc.blocks))
+        blocks.extend(block_rows(doc_id, doc))
         for name, labels in item.labels.items():
             where = {"document_id": doc_id, "annotator_id": known[name]}
             progress.append({**where, "status": labels.status, "seconds": labels.seconds,

@@ -61,13 +61,18 @@ class Document(Base):
 
 class Block(Base):
     __tablename__ = "blocks"
-    __table_args__ = (UniqueConstraint("document_id", "index", name="uq_blocks_document_index"),)
+    __table_args__ = (UniqueConstraint("document_id", "index", name="uq_blocks_document_index"),
+                      Index("ix_blocks_fingerprint", "fingerprint"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     index: Mapped[int] = mapped_column(Integer)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
+    # Added in revision 0004: the HTML page's evidence (HTML imports only) and a hash of
+    # the block's words, for counting a site's template lines across documents.
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    fingerprint: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     document: Mapped[Document] = relationship(back_populates="blocks")
 

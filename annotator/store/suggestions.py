@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from annotator.store.models import Document, Suggestion, SuggestionReview, SuggestionRun, utcnow
+from annotator.store.models import Suggestion, SuggestionReview, SuggestionRun, utcnow
 
 LAYERS = ("entity", "block", "claim", "attribution")
 
@@ -96,12 +96,29 @@ def replace_for_document(
         run.model_version, run.processed_at = model_version, utcnow()
 
 
-def documents_needing(session: Session, model_version: str) -> list[int]:
-    """Documents not yet processed by ``model_version`` (new, or another model's)."""
-    done = select(SuggestionRun.document_id).where(SuggestionRun.model_version == model_version)
-    return list(
-        session.scalars(select(Document.id).where(Document.id.not_in(done)).order_by(Document.id))
-    )
+def stored_versions(session: Session) -> dict[int, str]:
+    """The version that last processed each document (documents never run are absent)."""
+    return dict(session.execute(
+        select(SuggestionRun.document_id, SuggestionRun.model_version)).all())
+
+
+def block_keys(session: Session, document_id: int) -> set[tuple[str, int, int]]:
+    """(label, start, end) of a document's block suggestions."""
+    return set(session.execute(
+        select(Suggestion.label, Suggestion.start, Suggestion.end)
+        .where(Suggestion.document_id == document_id, Suggestion.layer == "block")
+    ).all())
+
+
+def restamp(session: Session, document_id: int, model_version: str) -> None:
+    """Record that ``model_version`` would suggest what is stored: nothing is rewritten,
+    so suggestion ids and every verdict stay as they are."""
+    run = session.get(SuggestionRun, document_id)
+    if run is None:
+        session.add(SuggestionRun(document_id=document_id, model_version=model_version,
+                                  processed_at=utcnow()))
+    else:
+        run.model_version, run.processed_at = model_version, utcnow()
 
 
 def for_document(

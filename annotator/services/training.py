@@ -1,0 +1,161 @@
+"""``annotator train``: learn clutter from the project's own labels.
+
+Learns from documents marked done (``gold`` where adjudicated): every block labelled
+boilerplate or left as content is a training row. The shipped base rows (features of the
+benchmark's train split and the project's labelled articles, ``block_base.npz``) are mixed
+in, with the project's rows weighing :data:`PROJECT_WEIGHT` times as much: a team that has
+done twenty pages of one site then sees that site's template learnt, while a handful of
+documents cannot undo what the base data teaches.
+
+Before storing, one document in five (chosen by id, so the same ones each time) is held
+out: a model trained without them is scored on them beside the model in use, and those
+two figures are what the command prints. The stored model is then trained on all of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from annotator.core.errors import InputError
+from annotator.nlp import block_classifier as bc
+from annotator.nlp import block_features as bf
+from annotator.nlp import block_training as bt
+from annotator.nlp.block_model import BlockModel, default_model
+from annotator.nlp.rule_tables import rules_dir
+from annotator.services.block_models import active_block_model, store_block_model
+from annotator.store import Project
+from annotator.store.training_queries import LabelledDocument, iter_labelled, labelled_document_ids
+
+PROJECT_WEIGHT = 5.0
+HOLD_OUT_EVERY = 5
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class TrainSummary:
+    documents: int = 0
+    blocks: int = 0
+    boilerplate_blocks: int = 0
+    held_out: int = 0
+    before: bt.Scores | None = None  # the model in use, on the held-out documents
+    after: bt.Scores | None = None  # trained without them, on them
+    version: str = ""
+    seconds: float = 0.0
+    cancelled: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        if self.cancelled:
+            return ["training cancelled; the model in use is unchanged"]
+        out = [f"learnt from {self.documents} done documents ({self.blocks} blocks, "
+               f"{self.boilerplate_blocks} boilerplate) in {self.seconds:.1f} s"]
+        if self.before is not None and self.after is not None:
+            out.append(f"held out {self.held_out} documents: model in use {self.before.line()}")
+            out.append(f"{' ' * (len(str(self.held_out)) + 23)}new model    {self.after.line()}")
+        out.extend(self.notes)
+        out.append(f"stored in the project as {self.version}")
+        return out
+
+
+def _held_out(doc_id: int) -> bool:
+    return int(hashlib.sha256(str(doc_id).encode()).hexdigest(), 16) % HOLD_OUT_EVERY == 0
+
+
+def _rows(doc: LabelledDocument) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    item = bc.BlockInput(doc.blocks, doc.evidence, doc.repeats)
+    x = bc.block_matrix(doc.text, item, bc.detector_verdicts(doc.text, doc.blocks))
+    y = np.array([label != "content" for label in doc.labels], dtype=bool)
+    w = np.array([len(" ".join(doc.text[s:e].split())) for s, e in doc.blocks], dtype=float)
+    return x, y, w
+
+
+def base_rows() -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The shipped training rows, or None when this install has none."""
+    path = rules_dir() / "block_base.npz"
+    if not path.is_file():
+        return None
+    with np.load(path, allow_pickle=False) as data:
+        if tuple(str(f) for f in data["features"]) != bf.FEATURE_NAMES:
+            return None  # built for other features: the project's rows alone
+        return data["x"].astype(np.float32), data["y"].astype(bool), data["w"].astype(float)
+
+
+def _fit(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+         base: tuple[np.ndarray, np.ndarray, np.ndarray] | None, threshold: float,
+         meta: dict[str, object]) -> BlockModel:
+    x = np.vstack([p[0] for p in parts])
+    y = np.concatenate([p[1] for p in parts])
+    w = np.concatenate([p[2] for p in parts]) * PROJECT_WEIGHT
+    if base is not None:
+        x, y, w = np.vstack([base[0], x]), np.concatenate([base[1], y]), np.concatenate([base[2], w])
+    return bt.fit(x, y, w, bf.FEATURE_NAMES, threshold=threshold, meta=meta)
+
+
+def train_blocks(
+    project: Project,
+    *,
+    with_base: bool = True,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> TrainSummary:
+    """Train the project's block model from its done documents and store it."""
+    started = time.perf_counter()
+    summary = TrainSummary()
+
+    def step(done: int, total: int, stage: str) -> bool:
+        if progress:
+            progress(done, total, stage)
+        if cancelled and cancelled():
+            summary.cancelled = True
+        return summary.cancelled
+
+    with project.sessions() as session:
+        chosen = labelled_document_ids(session)
+        if not chosen:
+            raise InputError("no document is marked done yet: label and finish some first")
+        total = len(chosen) + 2
+        rows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        for number, doc in enumerate(iter_labelled(session, chosen), start=1):
+            rows[doc.document_id] = _rows(doc)
+            if step(number, total, "reading labels"):
+                return summary
+    parts = list(rows.values())
+    y_all = np.concatenate([p[1] for p in parts])
+    summary.documents, summary.blocks = len(rows), int(len(y_all))
+    summary.boilerplate_blocks = int(y_all.sum())
+    base = base_rows() if with_base else None
+    if base is None and len(np.unique(y_all)) < 2:
+        raise InputError("the done documents have only one kind of block (all content or all "
+                         "boilerplate): nothing to tell apart yet")
+    current = active_block_model(project)
+    shipped = default_model()
+    threshold = (shipped or current).threshold if (shipped or current) else 0.5
+    held = [d for d in rows if _held_out(d)]
+    kept = [rows[d] for d in rows if d not in held]
+    if held and kept:
+        hx = np.vstack([rows[d][0] for d in held])
+        hy = np.concatenate([rows[d][1] for d in held])
+        hw = np.concatenate([rows[d][2] for d in held])
+        trial = _fit(kept, base, threshold, {})
+        summary.held_out = len(held)
+        summary.after = bt.scores(hy, trial.predict(hx) >= trial.threshold, hw)
+        if current is not None:
+            summary.before = bt.scores(hy, current.predict(hx) >= current.threshold, hw)
+    else:
+        summary.notes.append("too few documents to hold any out: no held-out figures yet")
+    if step(len(chosen) + 1, total, "training"):
+        return summary
+    meta = {"trained_on": "project", "documents": summary.documents, "blocks": summary.blocks,
+            "with_base": base is not None, "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    model = _fit(parts, base, threshold, meta)
+    if step(total, total, "storing"):
+        return summary
+    store_block_model(project, model)
+    summary.version = bc.version(model)
+    summary.seconds = time.perf_counter() - started
+    return summary

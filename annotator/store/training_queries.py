@@ -1,0 +1,68 @@
+"""What ``annotator train`` learns from: documents marked done, with their block labels.
+
+Per document one version is taken: ``gold`` when the document has been adjudicated,
+else the annotator who finished it last. A done document's unmarked blocks are
+``content`` (the annotator saw them and left them), as in the export and the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from annotator.store.documents import block_evidence, block_repeats, document_blocks
+from annotator.store.models import Annotator, BlockLabel, Document, Progress
+
+GOLD = "gold"
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledDocument:
+    document_id: int
+    text: str
+    blocks: list[tuple[int, int]]
+    evidence: list[dict[str, Any] | None]
+    repeats: list[int]
+    labels: list[str]  # one per block; unmarked blocks are "content"
+    annotator: str
+
+
+def labelled_document_ids(session: Session) -> dict[int, int]:
+    """document id -> annotator id whose done version to learn from."""
+    rows = session.execute(
+        select(Progress.document_id, Progress.annotator_id, Annotator.name,
+               Progress.updated_at)
+        .join(Annotator, Annotator.id == Progress.annotator_id)
+        .where(Progress.status == "done", Annotator.name != "suggestions")
+        .order_by(Progress.document_id, Progress.updated_at)
+    ).all()
+    chosen: dict[int, tuple[int, bool]] = {}
+    for doc_id, ann_id, name, _updated in rows:
+        current = chosen.get(doc_id)
+        if current is not None and current[1]:
+            continue  # gold already chosen
+        chosen[doc_id] = (ann_id, name == GOLD)
+    return {doc_id: ann for doc_id, (ann, _gold) in chosen.items()}
+
+
+def iter_labelled(session: Session, chosen: dict[int, int]) -> Iterator[LabelledDocument]:
+    names = dict(session.execute(select(Annotator.id, Annotator.name)).all())
+    for doc_id in sorted(chosen):
+        ann_id = chosen[doc_id]
+        text = session.scalar(select(Document.text).where(Document.id == doc_id))
+        if text is None:
+            continue
+        blocks = [(s, e) for _, s, e in document_blocks(session, doc_id)]
+        marked = dict(session.execute(
+            select(BlockLabel.block_index, BlockLabel.label)
+            .where(BlockLabel.document_id == doc_id, BlockLabel.annotator_id == ann_id)
+        ).all())
+        yield LabelledDocument(
+            doc_id, text, blocks, block_evidence(session, doc_id),
+            block_repeats(session, doc_id),
+            [marked.get(i, "content") for i in range(len(blocks))], names.get(ann_id, ""),
+        )
