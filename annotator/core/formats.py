@@ -8,13 +8,12 @@ at most 20 MB, and a file is either imported whole or not at all.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
 
 from annotator.core.errors import InputError
+from annotator.core.html_page import read_page
 from annotator.core.text import decode, normalise_newlines
 
 SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".html", ".htm")
@@ -27,6 +26,8 @@ class ParsedDocument:
     meta: dict[str, Any] = field(default_factory=dict)
     record: dict[str, Any] | None = None  # the whole JSONL record, for annotation merging
     line: int | None = None
+    # HTML only: (start, end, evidence) per chunk of ``text``, in order; see core.html_page.
+    regions: list[tuple[int, int, dict[str, Any]]] | None = None
 
 
 def parse_txt(data: bytes, where: str, encoding: str | None = None) -> list[ParsedDocument]:
@@ -65,94 +66,21 @@ def _jsonl_records(content: str, where: str) -> Iterator[ParsedDocument]:
         yield ParsedDocument(text, title, meta, record, number)
 
 
-_BLOCK_TAGS = {
-    "address", "article", "aside", "blockquote", "caption", "dd", "details", "dialog", "div",
-    "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
-    "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
-    "table", "td", "th", "tr", "ul", "option", "label", "button",
-}
-_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object"}
-_SPACES = re.compile(r"[ \t\r\n\f\v]+")
-
-
-class _VisibleText(HTMLParser):
-    """Collects visible text, one block per block-level element, whitespace collapsed."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
-        self.current: list[str] = []
-        self.skip = 0
-        self.in_title = False
-        self.title = ""
-        self.h1 = ""
-        self.in_h1 = False
-        self.pre = 0
-
-    def _flush(self) -> None:
-        text = "".join(self.current)
-        lines = [_SPACES.sub(" ", part).strip() for part in text.split("\n")]
-        joined = "\n".join(line for line in lines if line)
-        if joined:
-            self.blocks.append(joined)
-        self.current = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
-            self.in_title = True
-        if tag in _SKIP_TAGS:
-            self.skip += 1
-        elif tag == "br":
-            self.current.append("\n")
-        elif tag in _BLOCK_TAGS:
-            self._flush()
-            self.pre += tag == "pre"
-            self.in_h1 = tag == "h1" and not self.h1
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
-            self.current.append("\n")
-        elif tag in _BLOCK_TAGS:
-            self._flush()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self.in_title = False
-        if tag in _SKIP_TAGS:
-            self.skip = max(0, self.skip - 1)
-        elif tag in _BLOCK_TAGS:
-            self._flush()
-            if tag == "h1":
-                self.in_h1 = False
-            if tag == "pre":
-                self.pre = max(0, self.pre - 1)
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title += data
-            return
-        if self.skip:
-            return
-        if self.in_h1:
-            self.h1 += data
-        # Source line breaks are plain whitespace in HTML; only <br> and <pre> break lines.
-        self.current.append(data if self.pre else data.replace("\n", " "))
-
-    def close(self) -> None:
-        super().close()
-        self._flush()
-
-
 def parse_html(data: bytes, where: str, encoding: str | None = None) -> list[ParsedDocument]:
+    """One document per page, parsed as a browser would (see ``core.html_page``).
+
+    The regions carry each chunk's evidence (landmarks, link share, hidden, extraction
+    agreement) so later stages can weigh it; the text is the same canonical text as before.
+    """
     markup = decode(data, where=where, encoding=encoding)
-    parser = _VisibleText()
-    parser.feed(markup)
-    parser.close()
-    text = "\n\n".join(parser.blocks)
-    if not text.strip():
+    try:
+        page = read_page(markup)
+    except InputError as exc:
+        raise InputError(str(exc), where=where) from None
+    if not page.text.strip():
         raise InputError("HTML page has no visible text", where=where)
-    title = " ".join((parser.h1 or parser.title).split())
-    return [ParsedDocument(text, title[:500])]
+    regions = [(r.start, r.end, r.evidence) for r in page.regions]
+    return [ParsedDocument(page.text, page.title, regions=regions)]
 
 
 def parse(data: bytes, suffix: str, where: str, encoding: str | None = None) -> list[ParsedDocument]:

@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
 from annotator.core.errors import InputError
+from annotator.core.fingerprint import fingerprint
 from annotator.store import open_project
 from annotator.store.models import Base
 from annotator.store.project import alembic_config, head_revision
@@ -58,6 +59,8 @@ def test_older_file_is_backed_up_and_upgraded_with_its_data(tmp_path: Path) -> N
         conn.execute(text(
             "INSERT INTO suggestions (document_id, layer, label, start, end, score, rule, "
             "model_version) VALUES (1, 'block', 'caption', 0, 3, 0.9, 'caption-repeat', 'm1')"))
+        conn.execute(text(
+            'INSERT INTO blocks (document_id, "index", start, "end") VALUES (1, 0, 0, 9)'))
     engine.dispose()
 
     project = open_project(path)
@@ -73,6 +76,9 @@ def test_older_file_is_backed_up_and_upgraded_with_its_data(tmp_path: Path) -> N
         # 0003 records that document 1 was processed, from its suggestion rows.
         run = conn.execute(text("select document_id, model_version from suggestion_runs")).one()
         assert tuple(run) == (1, "m1")
+        # 0004 fingerprints existing blocks from their text; their evidence stays empty.
+        block = conn.execute(text("select fingerprint, evidence from blocks")).one()
+        assert tuple(block) == (fingerprint("Old text."), None)
     project.close()
 
 
