@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from annotator.core.blocks import Block
+from annotator.core.fingerprint import fingerprint
 from annotator.nlp import block_features as bf
 from annotator.nlp import clutter
 from annotator.nlp.block_model import BlockModel, default_model
@@ -153,8 +154,12 @@ def suggest(text: str, item: BlockInput, model: BlockModel | None = None, doc: A
         for i in np.flatnonzero(proba >= model.threshold):
             i = int(i)
             ev = item.evidence[i] if item.evidence else None
-            phrase = table.match(text[blocks[i][0] : blocks[i][1]])
-            label, rule = _label_for(verdicts[i], phrase, x[i], ev)
+            raw = text[blocks[i][0] : blocks[i][1]]
+            learnt = model.labels.get(fingerprint(raw)) if model.labels else None
+            if learnt is not None:
+                label, rule = learnt, f"learnt:{learnt}"
+            else:
+                label, rule = _label_for(verdicts[i], table.match(raw), x[i], ev)
             chosen[i] = (label, round(float(proba[i]), 3), rule)
     if table.sure:
         for i, (start, end) in enumerate(blocks):

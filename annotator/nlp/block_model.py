@@ -39,6 +39,9 @@ class BlockModel:
     trees: list[dict[str, list[Any]]]
     threshold: float = 0.5
     meta: dict[str, Any] = field(default_factory=dict)
+    # Lines the project's annotators labelled as clutter, by fingerprint: the label they
+    # gave most often. Which label a flagged block gets is taken from here first.
+    labels: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # All trees in flat arrays; child indices are made global so one walk does all.
@@ -90,7 +93,8 @@ class BlockModel:
     def to_dict(self) -> dict[str, Any]:
         return {"format": FORMAT, "format_version": FORMAT_VERSION,
                 "features": list(self.features), "baseline": self.baseline,
-                "threshold": self.threshold, "meta": self.meta, "trees": self.trees}
+                "threshold": self.threshold, "meta": self.meta, "trees": self.trees,
+                "labels": self.labels}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True)
@@ -99,7 +103,8 @@ class BlockModel:
     def digest(self) -> str:
         """The model's part of the suggestion version: a hash of what it decides with."""
         body = json.dumps({"features": list(self.features), "baseline": self.baseline,
-                           "threshold": self.threshold, "trees": self.trees},
+                           "threshold": self.threshold, "trees": self.trees,
+                           "labels": self.labels},
                           separators=(",", ":"), sort_keys=True)
         return hashlib.sha256(body.encode()).hexdigest()[:12]
 
@@ -112,7 +117,8 @@ class BlockModel:
                              f"{FORMAT_VERSION}", where=where)
         try:
             return cls(tuple(data["features"]), float(data["baseline"]), list(data["trees"]),
-                       float(data.get("threshold", 0.5)), dict(data.get("meta") or {}))
+                       float(data.get("threshold", 0.5)), dict(data.get("meta") or {}),
+                       {str(k): str(v) for k, v in (data.get("labels") or {}).items()})
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"damaged block model ({exc})", where=where) from None
 

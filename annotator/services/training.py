@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from annotator.core.errors import InputError
+from annotator.core.fingerprint import fingerprint
 from annotator.nlp import block_classifier as bc
 from annotator.nlp import block_features as bf
 from annotator.nlp import block_training as bt
@@ -32,6 +34,7 @@ from annotator.store import Project
 from annotator.store.training_queries import LabelledDocument, iter_labelled, labelled_document_ids
 
 PROJECT_WEIGHT = 5.0
+MAX_LEARNT_LABELS = 5000
 HOLD_OUT_EVERY = 5
 Progress = Callable[[int, int, str], None]
 
@@ -72,6 +75,26 @@ def _rows(doc: LabelledDocument) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     y = np.array([label != "content" for label in doc.labels], dtype=bool)
     w = np.array([len(" ".join(doc.text[s:e].split())) for s, e in doc.blocks], dtype=float)
     return x, y, w
+
+
+def learnt_labels(docs: list[LabelledDocument], limit: int = MAX_LEARNT_LABELS
+                  ) -> dict[str, str]:
+    """Fingerprint -> the boilerplate label annotators gave that line most often, for
+    lines labelled in at least two documents (a site's template, not a one-off)."""
+    votes: dict[str, Counter[str]] = {}
+    for doc in docs:
+        for (start, end), label in zip(doc.blocks, doc.labels, strict=True):
+            print_ = fingerprint(doc.text[start:end])
+            if print_:
+                votes.setdefault(print_, Counter())[label] += 1
+    out = {}
+    for print_, counts in sorted(votes.items(), key=lambda kv: -sum(kv[1].values())):
+        label, n = counts.most_common(1)[0]
+        if label != "content" and n >= 2:
+            out[print_] = label
+        if len(out) >= limit:
+            break
+    return out
 
 
 def base_rows() -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -120,8 +143,10 @@ def train_blocks(
             raise InputError("no document is marked done yet: label and finish some first")
         total = len(chosen) + 2
         rows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        docs: list[LabelledDocument] = []
         for number, doc in enumerate(iter_labelled(session, chosen), start=1):
             rows[doc.document_id] = _rows(doc)
+            docs.append(doc)
             if step(number, total, "reading labels"):
                 return summary
     parts = list(rows.values())
@@ -153,6 +178,7 @@ def train_blocks(
     meta = {"trained_on": "project", "documents": summary.documents, "blocks": summary.blocks,
             "with_base": base is not None, "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
     model = _fit(parts, base, threshold, meta)
+    model.labels = learnt_labels(docs)
     if step(total, total, "storing"):
         return summary
     store_block_model(project, model)
