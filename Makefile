@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench block-model lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ bench: $(VENV)/.installed-test
 		echo "== $$script"; \
 		QT_QPA_PLATFORM=offscreen $(PY) $$script || exit 1; \
 	done
+
+# The shipped clutter model, from ../shared/ext-news-benchmark's train split and
+# tests/data/clutter (see tools/build_block_model.py); commit what it writes.
+block-model: $(VENV)/.installed-test
+	$(PY) tools/build_block_model.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist

@@ -7,9 +7,11 @@ decides *whether* a block is clutter. *Which* label it gets comes from the rule 
 fired, else the phrase table, else the page's evidence, else the block's shape, and the
 suggestion names that source (``rule``), so an annotator can see why.
 
-One rule stays a hard limit: a paragraph is never suggested as ``unrelated`` when it
-shares the article's names or subject, because an off-topic verdict also hides every
-claim and attribution inside the paragraph.
+One rule stays a hard limit: a lone paragraph (no clutter either side) is never
+suggested as ``unrelated`` when it shares the article's names or subject, because an
+off-topic verdict also hides every claim and attribution inside it. A box of several
+blocks (a film review, a car's specifications) is judged as a whole by the rules and the
+model, as a lone paragraph between article paragraphs cannot be.
 """
 
 from __future__ import annotations
@@ -151,7 +153,7 @@ def suggest(text: str, item: BlockInput, model: BlockModel | None = None, doc: A
         x = block_matrix(text, item, analysis)
         proba = model.predict(x)
         chosen = {}
-        for i in np.flatnonzero(proba >= model.threshold):
+        for i in np.flatnonzero(model.decide(x, proba)):
             i = int(i)
             ev = item.evidence[i] if item.evidence else None
             raw = text[blocks[i][0] : blocks[i][1]]
@@ -168,7 +170,8 @@ def suggest(text: str, item: BlockInput, model: BlockModel | None = None, doc: A
     flagged = set(chosen)
     out = []
     for i, (label, score, rule) in sorted(chosen.items()):
-        if label == "unrelated" and _on_topic(text, blocks, i, flagged):
+        lone = i - 1 not in flagged and i + 1 not in flagged
+        if label == "unrelated" and lone and _on_topic(text, blocks, i, flagged):
             continue
         out.append(clutter.BlockSuggestion(i, label, score, rule))
     return out

@@ -1,4 +1,5 @@
-"""The trained block classifier as data: gradient-boosted trees in a JSON file.
+"""Trained models as data: gradient-boosted trees in a JSON file (the block classifier's,
+and the attribution re-scorer's).
 
 Why trees as JSON rather than a pickled estimator: a project file is shared between
 people, and unpickling runs code; a table of thresholds does not. It is also small
@@ -22,13 +23,14 @@ import numpy as np
 from annotator.core.errors import InputError
 from annotator.nlp.rule_tables import rules_dir
 
-FORMAT = "annotator-block-model"
+FORMAT = "annotator-block-model"  # the first kind stored; every tree model reads as it
 FORMAT_VERSION = 1
 
 
 @dataclass
-class BlockModel:
-    """Boosted trees over :data:`annotator.nlp.block_features.FEATURE_NAMES`.
+class TreeModel:
+    """Boosted trees over named features (for blocks,
+    :data:`annotator.nlp.block_features.FEATURE_NAMES`).
 
     ``predict`` gives the probability that a block is boilerplate; ``threshold`` is the
     cut chosen on held-out data when the model was trained.
@@ -88,6 +90,10 @@ class BlockModel:
         """Probability of boilerplate for each row of ``x``."""
         return 1.0 / (1.0 + np.exp(-self.raw_scores(x)))
 
+    def decide(self, x: np.ndarray, proba: np.ndarray | None = None) -> np.ndarray:
+        """Which rows are clutter (or, for another model, positive)."""
+        return (self.predict(x) if proba is None else proba) >= self.threshold
+
     # ------------------------------------------------------------------ as data
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,7 +115,7 @@ class BlockModel:
         return hashlib.sha256(body.encode()).hexdigest()[:12]
 
     @classmethod
-    def from_dict(cls, data: Any, where: str = "block model") -> BlockModel:
+    def from_dict(cls, data: Any, where: str = "block model") -> TreeModel:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise InputError("not a block model", where=where)
         if data.get("format_version") != FORMAT_VERSION:
@@ -123,7 +129,7 @@ class BlockModel:
             raise InputError(f"damaged block model ({exc})", where=where) from None
 
     @classmethod
-    def from_json(cls, text: str, where: str = "block model") -> BlockModel:
+    def from_json(cls, text: str, where: str = "block model") -> TreeModel:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -131,20 +137,23 @@ class BlockModel:
         return cls.from_dict(data, where)
 
 
+BlockModel = TreeModel  # the name the block layer reads it by
+
+
 def default_model_path() -> Any:
     return rules_dir() / "block_model.json"
 
 
 @lru_cache(maxsize=2)
-def _default(path: str, mtime: float) -> BlockModel | None:
+def _default(path: str, mtime: float) -> TreeModel | None:
     try:
         text = open(path, encoding="utf-8").read()  # noqa: SIM115 - small file
     except OSError:
         return None
-    return BlockModel.from_json(text, where=path)
+    return TreeModel.from_json(text, where=path)
 
 
-def default_model() -> BlockModel | None:
+def default_model() -> TreeModel | None:
     """The shipped model (None in a tree where it has not been trained yet)."""
     path = default_model_path()
     try:

@@ -140,8 +140,7 @@ def fit(
     with _one_thread():
         clf.fit(x, y.astype(int), sample_weight=weight)
     baseline, trees = _export(clf, features)
-    model = BlockModel(tuple(features), baseline, trees, threshold, dict(meta or {}))
-    return model
+    return BlockModel(tuple(features), baseline, trees, threshold, dict(meta or {}))
 
 
 def out_of_fold(

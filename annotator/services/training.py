@@ -159,7 +159,8 @@ def train_blocks(
                          "boilerplate): nothing to tell apart yet")
     current = active_block_model(project)
     shipped = default_model()
-    threshold = (shipped or current).threshold if (shipped or current) else 0.5
+    reference = shipped or current
+    threshold = reference.threshold if reference else 0.5
     held = [d for d in rows if _held_out(d)]
     kept = [rows[d] for d in rows if d not in held]
     if held and kept:
@@ -168,9 +169,9 @@ def train_blocks(
         hw = np.concatenate([rows[d][2] for d in held])
         trial = _fit(kept, base, threshold, {})
         summary.held_out = len(held)
-        summary.after = bt.scores(hy, trial.predict(hx) >= trial.threshold, hw)
+        summary.after = bt.scores(hy, trial.decide(hx), hw)
         if current is not None:
-            summary.before = bt.scores(hy, current.predict(hx) >= current.threshold, hw)
+            summary.before = bt.scores(hy, current.decide(hx), hw)
     else:
         summary.notes.append("too few documents to hold any out: no held-out figures yet")
     if step(len(chosen) + 1, total, "training"):

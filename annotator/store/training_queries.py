@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotator.store.documents import block_evidence, block_repeats, document_blocks
-from annotator.store.models import Annotator, BlockLabel, Document, Progress
+from annotator.store.models import Annotator, BlockLabel, Document, Progress, Relation, Span
 
 GOLD = "gold"
 
@@ -66,3 +66,50 @@ def iter_labelled(session: Session, chosen: dict[int, int]) -> Iterator[Labelled
             block_repeats(session, doc_id),
             [marked.get(i, "content") for i in range(len(blocks))], names.get(ann_id, ""),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledAttributions:
+    """One done document's attributions: (source, cue, content) offsets; source and cue
+    may be missing (an agentless report, a cue-less tag)."""
+
+    document_id: int
+    text: str
+    attributions: list[tuple[tuple[int, int] | None, tuple[int, int] | None, tuple[int, int]]]
+    cues: list[tuple[int, int]]  # every CUE span, linked or not
+    annotator: str
+
+
+def iter_attributions(session: Session, chosen: dict[int, int]) -> Iterator[LabelledAttributions]:
+    """The attribution layer of the chosen version of each done document."""
+    names = dict(session.execute(select(Annotator.id, Annotator.name)).all())
+    for doc_id in sorted(chosen):
+        ann_id = chosen[doc_id]
+        text = session.scalar(select(Document.text).where(Document.id == doc_id))
+        if text is None:
+            continue
+        spans = {
+            sid: (label, start, end)
+            for sid, label, start, end in session.execute(
+                select(Span.id, Span.label, Span.start, Span.end)
+                .where(Span.document_id == doc_id, Span.annotator_id == ann_id)
+            ).all()
+        }
+        found = []
+        for head, child, cue in session.execute(
+            select(Relation.head_id, Relation.child_id, Relation.cue_id)
+            .where(Relation.document_id == doc_id, Relation.annotator_id == ann_id,
+                   Relation.label == "ATTRIBUTION")
+        ).all():
+            if child not in spans:
+                continue
+            source = spans.get(head)
+            cue_span = spans.get(cue) if cue is not None else None
+            found.append((
+                (source[1], source[2]) if source else None,
+                (cue_span[1], cue_span[2]) if cue_span else None,
+                (spans[child][1], spans[child][2]),
+            ))
+        cues = sorted((s, e) for label, s, e in spans.values() if label == "CUE")
+        yield LabelledAttributions(doc_id, text, sorted(found, key=lambda a: a[2]), cues,
+                                   names.get(ann_id, ""))
