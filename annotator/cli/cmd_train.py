@@ -1,4 +1,4 @@
-"""``annotator train``: learn clutter suggestions from the project's done documents."""
+"""``annotator train``: learn clutter and attribution suggestions from done documents."""
 
 from __future__ import annotations
 
@@ -9,33 +9,48 @@ from annotator.cli.common import progress_bar, project_from
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
-        "train", parents=[common], help="learn clutter suggestions from done documents",
+        "train", parents=[common], help="learn clutter and attribution suggestions from "
+        "done documents",
         description="Train the project's block classifier from the block labels of documents "
-        "marked done (gold where adjudicated), mixed with the shipped base data, print "
-        "held-out figures beside the model in use, and store the model in the project. "
-        "Run `annotator suggest` afterwards to refresh suggestions.",
+        "marked done (gold where adjudicated), mixed with the shipped base data, and its "
+        "attribution re-scorer and cue words from their attributions; print held-out "
+        "figures beside what is in use, and store both models in the project. Run "
+        "`annotator suggest` afterwards to refresh suggestions.",
     )
+    parser.add_argument("--model", help="spaCy model that parses for the attribution model")
+    parser.add_argument("--blocks-only", action="store_true",
+                        help="train the clutter model only (no spaCy parse)")
     parser.add_argument("--no-base", action="store_true",
                         help="learn from this project's labels alone")
     parser.add_argument("--reset", action="store_true",
-                        help="drop the project's model and go back to the shipped one")
+                        help="drop the project's models: the shipped clutter model and the "
+                        "attribution rules alone")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.services.block_models import store_block_model
-    from annotator.services.training import train_blocks
+    from annotator.services.block_models import store_attribution_model, store_block_model
+    from annotator.services.training import train_attributions, train_blocks
 
     project = project_from(args)
     try:
         if args.reset:
             store_block_model(project, None)
-            print("the project's block model is dropped; the shipped model is in use")
+            store_attribution_model(project, None)
+            print("the project's models are dropped: the shipped clutter model and the "
+                  "attribution rules are in use")
             return 0
-        with progress_bar("training", "doc") as update:
+        with progress_bar("training clutter", "doc") as update:
             summary = train_blocks(project, with_base=not args.no_base,
                                    progress=lambda done, total, _stage: update(done, total))
+        lines = summary.lines()
+        if not args.blocks_only:
+            with progress_bar("training attributions", "doc") as update:
+                learnt = train_attributions(
+                    project, model_name=args.model,
+                    progress=lambda done, total, _stage: update(done, total))
+            lines += learnt.lines()
     finally:
         project.close()
-    print("\n".join(summary.lines()))
+    print("\n".join(lines))
     return 0

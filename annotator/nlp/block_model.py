@@ -44,6 +44,8 @@ class TreeModel:
     # Lines the project's annotators labelled as clutter, by fingerprint: the label they
     # gave most often. Which label a flagged block gets is taken from here first.
     labels: dict[str, str] = field(default_factory=dict)
+    # Other lookup tables the model decides with (the attribution re-scorer's learnt cues).
+    data: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # All trees in flat arrays; child indices are made global so one walk does all.
@@ -100,7 +102,7 @@ class TreeModel:
         return {"format": FORMAT, "format_version": FORMAT_VERSION,
                 "features": list(self.features), "baseline": self.baseline,
                 "threshold": self.threshold, "meta": self.meta, "trees": self.trees,
-                "labels": self.labels}
+                "labels": self.labels, "data": self.data}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True)
@@ -110,7 +112,7 @@ class TreeModel:
         """The model's part of the suggestion version: a hash of what it decides with."""
         body = json.dumps({"features": list(self.features), "baseline": self.baseline,
                            "threshold": self.threshold, "trees": self.trees,
-                           "labels": self.labels},
+                           "labels": self.labels, "data": self.data},
                           separators=(",", ":"), sort_keys=True)
         return hashlib.sha256(body.encode()).hexdigest()[:12]
 
@@ -124,7 +126,8 @@ class TreeModel:
         try:
             return cls(tuple(data["features"]), float(data["baseline"]), list(data["trees"]),
                        float(data.get("threshold", 0.5)), dict(data.get("meta") or {}),
-                       {str(k): str(v) for k, v in (data.get("labels") or {}).items()})
+                       {str(k): str(v) for k, v in (data.get("labels") or {}).items()},
+                       dict(data.get("data") or {}))
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"damaged block model ({exc})", where=where) from None
 

@@ -18,17 +18,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from annotator.nlp import attribution, block_classifier, claims, entities
-from annotator.nlp.block_model import BlockModel, default_model
+from annotator.nlp import attribution, attribution_learning, block_classifier, claims, entities
+from annotator.nlp.block_model import BlockModel, TreeModel, default_model
 from annotator.nlp.model import LoadedModel
 
 Item = tuple[int, str, Sequence[tuple[int, int]]]  # (document id, text, block offsets)
 SuggestionDict = dict[str, Any]
 
 
-def parse_version(model: LoadedModel) -> str:
-    """The version of everything that reads the parse: the model and the rule sets."""
-    return "+".join([model.version, attribution.RULES_VERSION, claims.RULES_VERSION])
+def parse_version(model: LoadedModel, attribution_model: TreeModel | None = None) -> str:
+    """The version of everything that reads the parse: the model, the rule sets, and a
+    project's attribution model when it has trained one."""
+    parts = [model.version, attribution.RULES_VERSION, claims.RULES_VERSION]
+    if attribution_model is not None:
+        parts.append(f"attribution-model-{attribution_model.digest}")
+    return "+".join(parts)
 
 
 def combine_versions(parse: str, blocks: str) -> str:
@@ -68,7 +72,8 @@ def block_suggestions(
     ]
 
 
-def doc_suggestions(doc: Any, model: LoadedModel) -> list[SuggestionDict]:
+def doc_suggestions(doc: Any, model: LoadedModel,
+                    attribution_model: TreeModel | None = None) -> list[SuggestionDict]:
     """Entities, claims and attributions: everything that reads the parse."""
     out: list[SuggestionDict] = []
     if model.entities_enabled:
@@ -78,7 +83,7 @@ def doc_suggestions(doc: Any, model: LoadedModel) -> list[SuggestionDict]:
     for claim in claims.suggest_claims(doc):
         out.append({"layer": "claim", "label": "CLAIM", "start": claim.start, "end": claim.end,
                     "score": claim.score, "rule": claim.rule, "attrs": dict(claim.attrs)})
-    for att in attribution.suggest_attributions(doc):
+    for att in attribution_learning.suggest(doc, attribution_model):
         parts = [p for p in (att.source, att.cue, att.content) if p is not None]
         out.append({
             "layer": "attribution", "label": "ATTRIBUTION",
@@ -110,7 +115,8 @@ def suggestions_for(doc: Any, text: str, blocks: Sequence[tuple[int, int]],
     return found + outside_clutter(found, doc_suggestions(doc, model))
 
 
-def analyse(model: LoadedModel, items: Iterable[Item], batch_size: int = 16
+def analyse(model: LoadedModel, items: Iterable[Item], batch_size: int = 16,
+            attribution_model: TreeModel | None = None,
             ) -> Iterator[tuple[int, list[SuggestionDict]]]:
     """Parse with ``nlp.pipe`` (one model load, batched) and run the parse-reading
     suggesters; block (clutter) suggestions are left to ``block_suggestions``."""
@@ -123,4 +129,4 @@ def analyse(model: LoadedModel, items: Iterable[Item], batch_size: int = 16
 
     for doc in model.nlp.pipe(texts(), batch_size=batch_size):
         doc_id, _text, _blocks = pending.pop(0)
-        yield doc_id, doc_suggestions(doc, model)
+        yield doc_id, doc_suggestions(doc, model, attribution_model)

@@ -35,7 +35,7 @@ from annotator.nlp.pipeline import (
     outside_clutter,
     split_version,
 )
-from annotator.services.block_models import active_block_model
+from annotator.services.block_models import active_block_model, project_attribution_model
 from annotator.store import Project
 from annotator.store.documents import (
     block_evidence,
@@ -76,19 +76,22 @@ class SuggestSummary:
         return text + (", cancelled" if self.cancelled else "")
 
 
-def _worker(model_name: str | None, tasks: Any, results: Any) -> None:
+def _worker(model_name: str | None, attribution_model: dict[str, Any] | None, tasks: Any,
+            results: Any) -> None:
     """Child process: load the model once, then parse chunks until told to stop."""
     try:
+        from annotator.nlp.block_model import TreeModel
         from annotator.nlp.model import load_model
         from annotator.nlp.pipeline import analyse, parse_version
 
         model = load_model(model_name)
-        results.put(("ready", parse_version(model), model.notice))
+        learnt = TreeModel.from_dict(attribution_model) if attribution_model else None
+        results.put(("ready", parse_version(model, learnt), model.notice))
         while True:
             chunk = tasks.get()
             if chunk is None:
                 break
-            for doc_id, found in analyse(model, chunk):
+            for doc_id, found in analyse(model, chunk, attribution_model=learnt):
                 results.put(("doc", doc_id, found))
             results.put((_DONE, len(chunk), None))
     except InputError as exc:
@@ -162,7 +165,10 @@ def run_suggest(
     context = mp.get_context("spawn")
     tasks: Any = context.Queue()
     results: Any = context.Queue()
-    process = context.Process(target=_worker, args=(model_name, tasks, results), daemon=True)
+    learnt = project_attribution_model(project)
+    process = context.Process(
+        target=_worker, daemon=True,
+        args=(model_name, learnt.to_dict() if learnt else None, tasks, results))
     started = time.perf_counter()
     process.start()
     summary = SuggestSummary()

@@ -1,4 +1,4 @@
-"""``annotator train``: learn clutter from the project's own labels.
+"""``annotator train``: learn clutter, and attributions, from the project's own labels.
 
 Learns from documents marked done (``gold`` where adjudicated): every block labelled
 boilerplate or left as content is a training row. The shipped base rows (features of the
@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -27,11 +28,21 @@ from annotator.core.fingerprint import fingerprint
 from annotator.nlp import block_classifier as bc
 from annotator.nlp import block_features as bf
 from annotator.nlp import block_training as bt
-from annotator.nlp.block_model import BlockModel, default_model
+from annotator.nlp.block_model import BlockModel, TreeModel, default_model
 from annotator.nlp.rule_tables import rules_dir
-from annotator.services.block_models import active_block_model, store_block_model
+from annotator.services.block_models import (
+    active_block_model,
+    project_attribution_model,
+    store_attribution_model,
+    store_block_model,
+)
 from annotator.store import Project
-from annotator.store.training_queries import LabelledDocument, iter_labelled, labelled_document_ids
+from annotator.store.training_queries import (
+    LabelledDocument,
+    iter_attributions,
+    iter_labelled,
+    labelled_document_ids,
+)
 
 PROJECT_WEIGHT = 5.0
 MAX_LEARNT_LABELS = 5000
@@ -184,5 +195,113 @@ def train_blocks(
         return summary
     store_block_model(project, model)
     summary.version = bc.version(model)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+@dataclass
+class AttributionTrainSummary:
+    documents: int = 0
+    attributions: int = 0
+    cues_learnt: int = 0
+    held_out: int = 0
+    before: tuple[float, float] | None = None  # (found, right) of what is in use
+    after: tuple[float, float] | None = None
+    version: str = ""
+    seconds: float = 0.0
+    cancelled: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        if self.cancelled:
+            return ["attribution training cancelled; the model in use is unchanged"]
+        out = [f"attributions: learnt from {self.documents} done documents "
+               f"({self.attributions} attributions, {self.cues_learnt} cue words) "
+               f"in {self.seconds:.1f} s"]
+        if self.before is not None and self.after is not None:
+            out.append(f"held out {self.held_out} documents: in use found "
+                       f"{self.before[0]:.2f}, right {self.before[1]:.2f}; new model found "
+                       f"{self.after[0]:.2f}, right {self.after[1]:.2f}")
+        out.extend(self.notes)
+        if self.version:
+            out.append(f"stored in the project as {self.version}")
+        return out
+
+
+def _found_right(model: TreeModel | None, docs: list[tuple[Any, list[Any], list[Any]]]
+                 ) -> tuple[float, float]:
+    from annotator.nlp import attribution_learning as al
+
+    found = gold_total = right = suggested = 0
+    for doc, gold, _cues in docs:
+        made = al.suggest(doc, model)
+        suggested += len(made)
+        right += sum(al.is_gold(s, gold) for s in made)
+        gold_total += len(gold)
+        found += sum(
+            any(al.is_gold(s, [g]) for s in made) for g in gold)
+    return (found / gold_total if gold_total else 0.0,
+            right / suggested if suggested else 0.0)
+
+
+def train_attributions(
+    project: Project,
+    *,
+    model_name: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> AttributionTrainSummary:
+    """Train the project's attribution re-scorer from done documents and store it.
+
+    Parses the documents here (spaCy in this process: training runs off the GUI thread
+    or from the command line, never while the window waits)."""
+    from annotator.nlp import attribution_learning as al
+    from annotator.nlp.model import load_model
+
+    started = time.perf_counter()
+    summary = AttributionTrainSummary()
+    with project.sessions() as session:
+        chosen = labelled_document_ids(session)
+        labelled = [d for d in iter_attributions(session, chosen) if d.attributions]
+    if not labelled:
+        summary.notes.append("attributions: no done document has any yet; nothing learnt")
+        return summary
+    nlp = load_model(model_name).nlp
+    items: dict[int, tuple[Any, list[Any], list[Any]]] = {}
+    total = len(labelled) + 1
+    for number, (record, doc) in enumerate(
+            zip(labelled, nlp.pipe(d.text for d in labelled), strict=True), start=1):
+        items[record.document_id] = (doc, record.attributions, record.cues)
+        if progress:
+            progress(number, total, "parsing")
+        if cancelled and cancelled():
+            summary.cancelled = True
+            return summary
+    summary.documents = len(items)
+    summary.attributions = sum(len(g) for _d, g, _c in items.values())
+    held = [d for d in items if _held_out(d)]
+    kept = [items[d] for d in items if d not in held]
+    if held and len(kept) >= 2:
+        try:
+            trial = al.train(kept)
+        except ValueError:
+            summary.notes.append("attributions: too few to hold any out yet")
+        else:
+            summary.held_out = len(held)
+            summary.before = _found_right(project_attribution_model(project),
+                                          [items[d] for d in held])
+            summary.after = _found_right(trial, [items[d] for d in held])
+    try:
+        model = al.train(list(items.values()), meta={
+            "documents": summary.documents, "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    except ValueError as exc:
+        summary.notes.append(f"attributions: {exc}")
+        return summary
+    if progress:
+        progress(total, total, "storing")
+    store_attribution_model(project, model)
+    summary.cues_learnt = sum(1 for used, _seen in model.data["cues"].values()
+                              if used >= al.MIN_CUE_USES)
+    summary.version = f"attribution-model-{model.digest}"
     summary.seconds = time.perf_counter() - started
     return summary
