@@ -117,7 +117,7 @@ def _learnt_candidates(doc: Doc, stats: dict[str, list[int]],
             source, cue, content,
             {"naming": "named" if subject.ent_type_ else "unnamed", "kind": "other",
              "quote_type": "direct" if doc.text[content[0]] in _QUOTES else "indirect",
-             "evidence": ["learnt_cue"]},
+             "evidence": ["cue:learnt"]},
             0.5, f"learnt_cue:{tok.lemma_.lower()}"))
     return out
 

@@ -1,10 +1,18 @@
-"""The attribution lexicon and the spaCy patterns built from it.
+"""The attribution lexicon, loaded from data, and the spaCy patterns built from it.
 
-Why a separate module: the word lists are what a lead will want to read and extend
-(another language, a newsroom's house style), and they are shared by the attribution
-suggester (cues, sources) and the source classifier (naming, kind). Everything here is
-data plus pattern construction; the logic that turns matches into spans lives in
-``attribution.py``.
+Why data: the word lists are what a lead will want to read and extend (another
+language, a newsroom's house style), so they live in ``resources/attribution/cues.toml``
+(cue verbs by class, nominal cues, which cues take which content, markers, labels that
+are not speakers) and ``resources/attribution/sources.toml`` (the source classifier's
+naming and kind lists, gender words and first names). Both are read once, at import;
+the names below are the parsed tables, so code reads ``cues.SPEECH_VERBS`` as before.
+The logic that turns matches into spans lives in ``attribution_finder.py``.
+
+Why classes: a verb's class (speech, dialogue, cognition, intention, request, evidence)
+is recorded as evidence with every suggestion (``lexicon:<class>``) and decides which
+contents and agents the verb accepts ("believe" needs a clause, never an object;
+"find" may have a study as its agent). The lexicon is only one feature: the finder
+also suggests unlisted verbs that govern a finite clause with a human agent.
 
 Conventions: verb cues are matched on the lemma; noun lists are lower-cased lemmas or
 lower-cased surface forms as noted; multi-word names are matched on the lower-cased
@@ -14,532 +22,145 @@ text of the source span.
 from __future__ import annotations
 
 import threading
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.vocab import Vocab
 
+from annotator.paths import resources_dir
+
+#: The data files, in the order they are hashed into the rules' version.
+DATA_FILES: tuple[Path, ...] = (
+    resources_dir() / "attribution" / "cues.toml",
+    resources_dir() / "attribution" / "sources.toml",
+)
+
+
+def _load(path: Path) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+_CUES = _load(DATA_FILES[0])
+_SOURCES = _load(DATA_FILES[1])
+
+
+def _words(table: dict[str, Any], key: str) -> frozenset[str]:
+    return frozenset(str(w) for w in table[key])
+
+
 # --- cues -----------------------------------------------------------------------------
 
-#: Reporting verbs and how strongly each signals an attribution (used in the score).
-#: "add", "note", "state", "point" and "report" have frequent non-reporting senses, so
-#: they count for less; all cues still need a content (clause, quote or object) to fire.
-SPEECH_VERBS: dict[str, float] = {
-    "say": 1.0,
-    "tell": 1.0,
-    "quote": 1.0,
-    "add": 0.8,
-    "stress": 0.9,
-    "warn": 0.9,
-    "caution": 0.9,
-    "confirm": 0.8,
-    "announce": 0.9,
-    "claim": 0.9,
-    "insist": 0.9,
-    "explain": 0.9,
-    "argue": 0.9,
-    "contend": 0.9,
-    "assert": 0.9,
-    "allege": 0.9,
-    "declare": 0.9,
-    "acknowledge": 0.9,
-    "admit": 0.9,
-    "concede": 0.9,
-    "deny": 0.9,
-    "reiterate": 0.9,
-    "emphasise": 0.9,
-    "emphasize": 0.9,
-    "underline": 0.7,
-    "reveal": 0.8,
-    "disclose": 0.8,
-    "note": 0.7,
-    "state": 0.7,
-    "report": 0.8,
-    "write": 0.6,
-    "tweet": 0.9,
-    "comment": 0.8,
-    "predict": 0.8,
-    "estimate": 0.7,
-    "describe": 0.7,
-    "point": 0.6,
-    "cite": 0.6,
-    "testify": 0.9,
-    "complain": 0.8,
-    "recall": 0.7,
-    "suggest": 0.6,
-}
-
-#: Cues whose content may be a noun phrase object ("Austin confirmed meetings ...",
-#: "They stressed the importance of ...", "described the attack as ...").
-NP_CONTENT_VERBS: frozenset[str] = frozenset(
-    {
-        "confirm",
-        "stress",
-        "deny",
-        "announce",
-        "describe",
-        "reiterate",
-        "emphasise",
-        "emphasize",
-        "underline",
-        "acknowledge",
-        "reveal",
-        "disclose",
-        "predict",
-        "estimate",
-    }
+#: The verb classes the evidence vocabulary knows (``lexicon:<class>``); a data file
+#: with another class is refused at import rather than emitting unknown evidence.
+KNOWN_VERB_CLASSES: tuple[str, ...] = (
+    "speech", "dialogue", "cognition", "intention", "request", "evidence",
 )
+#: Verb classes in the order a lemma listed twice is resolved (the first wins).
+VERB_CLASSES: tuple[str, ...] = tuple(_CUES["verbs"])
+if set(VERB_CLASSES) - set(KNOWN_VERB_CLASSES):
+    raise ValueError(
+        f"{DATA_FILES[0]}: unknown verb classes {sorted(set(VERB_CLASSES) - set(KNOWN_VERB_CLASSES))}"
+    )
 
+
+def _cue_verbs() -> dict[str, tuple[str, float]]:
+    out: dict[str, tuple[str, float]] = {}
+    for cls in VERB_CLASSES:
+        for lemma, weight in _CUES["verbs"][cls].items():
+            out.setdefault(lemma, (cls, float(weight)))
+    return out
+
+
+#: lemma -> (class, weight) for every listed cue verb.
+CUE_VERBS: dict[str, tuple[str, float]] = _cue_verbs()
+
+#: The core reporting verbs and their weights. The claim suggester reads this class
+#: too (a sentence with one is reported speech), so it stays the speech class alone.
+SPEECH_VERBS: dict[str, float] = {k: float(v) for k, v in _CUES["verbs"]["speech"].items()}
+
+#: Classes whose verbs report speech: their subject may be any noun phrase (the
+#: classifier judges it), and a paratactic host clause may be their content.
+SPEAKING_CLASSES: frozenset[str] = frozenset({"speech", "dialogue"})
+
+#: Cues whose content may be a noun phrase object ("Austin confirmed meetings ...").
+NP_CONTENT_VERBS: frozenset[str] = _words(_CUES["content"], "np_verbs")
+#: Objects that make such a verb non-reporting ("the flood claimed twelve lives").
+NP_NOT_CONTENT: frozenset[str] = _words(_CUES["content"], "np_objects_not_content")
+#: Cues whose content may be an infinitive clause ("vowed to rebuild").
+XCOMP_CONTENT_VERBS: frozenset[str] = _words(_CUES["content"], "xcomp_verbs")
+#: Infinitive content only with an object ("asked residents to leave").
+XCOMP_NEEDS_OBJECT: frozenset[str] = _words(_CUES["content"], "xcomp_needs_object")
+#: Evidence verbs whose agent must be a document ("the survey showed that ...").
+DOCUMENT_ONLY_VERBS: frozenset[str] = _words(_CUES["agents"], "document_only")
+#: Cues that are cues only with their preposition ("called for", not "called").
+PREP_ONLY_VERBS: frozenset[str] = _words(_CUES["content"], "prep_only")
+#: Cues only next to a quotation ("'...,' she continued").
+QUOTE_ONLY_VERBS: frozenset[str] = _words(_CUES["content"], "quote_only")
 #: Cues whose content is the object of a preposition: "pointed to X", "warned of X".
 PREP_CONTENT: dict[str, frozenset[str]] = {
-    "point": frozenset({"to"}),
-    "warn": frozenset({"of", "against", "about"}),
-    "caution": frozenset({"against", "about"}),
+    k: frozenset(v) for k, v in _CUES["content"]["prep"].items()
 }
 
+#: Nominal cues and their weights ("X's statement that ...").
+NOUN_CUES: dict[str, float] = {k: float(v) for k, v in _CUES["nouns"].items()}
+
 #: Verbs of nested reports: "<intermediary> quoted <source> as saying ...".
-QUOTING_VERBS: frozenset[str] = frozenset({"quote", "cite"})
-
+QUOTING_VERBS: frozenset[str] = _words(_CUES["markers"], "quoting")
+#: Verbs that report in the agentless passive ("it was reported that ...").
+PASSIVE_CUES: frozenset[str] = _words(_CUES["markers"], "passive")
 #: Phrases that mark the medium of a statement; they raise the score but are not cues.
-STATEMENT_MARKERS: tuple[tuple[str, ...], ...] = (
-    ("in", "a", "statement"),
-    ("in", "a", "joint", "statement"),
-    ("in", "an", "interview"),
-    ("in", "remarks"),
-    ("in", "a", "speech"),
-    ("in", "a", "post"),
-    ("in", "a", "tweet"),
-    ("in", "a", "letter"),
-    ("in", "a", "briefing"),
-    ("at", "a", "news", "conference"),
-    ("at", "a", "press", "conference"),
+STATEMENT_MARKERS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(m.split()) for m in _CUES["markers"]["statement"]
 )
-
 #: Adverbs that attribute without naming anyone ("talks will reportedly focus on ...").
-HEARSAY_ADVERBS: frozenset[str] = frozenset({"reportedly", "allegedly", "purportedly"})
+HEARSAY_ADVERBS: frozenset[str] = _words(_CUES["markers"], "hearsay")
+#: "X reports for <outlet>": a byline, not a report.
+BYLINE_VERBS: frozenset[str] = _words(_CUES["markers"], "byline_verbs")
+BYLINE_PREPS: frozenset[str] = _words(_CUES["markers"], "byline_preps")
 
-# --- sources: naming ------------------------------------------------------------------
+#: Verbs never read as cues by structure alone ("ensured that", "saw that").
+NEVER_CUES: frozenset[str] = _words(_CUES["structural"], "never_cues")
+#: Labels that open a "Label: text" line without naming a speaker.
+NOT_SPEAKERS: frozenset[str] = _words(_CUES["layout"], "not_speakers")
 
+# --- sources --------------------------------------------------------------------------
+
+_S = _SOURCES["sources"]
 #: Head nouns that make a source vague whatever their modifiers.
-VAGUE_HEADS: frozenset[str] = frozenset(
-    {"source", "report", "insider", "observer", "people", "some", "many", "others", "critic"}
-)
-
-#: Person nouns: a bare plural of these is vague ("officials say"), a singular or a
-#: counted plural is unnamed ("a senior western diplomat", "two officials").
-PERSON_NOUNS: frozenset[str] = frozenset(
-    {
-        "official",
-        "diplomat",
-        "analyst",
-        "expert",
-        "source",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "minister",
-        "secretary",
-        "president",
-        "commander",
-        "general",
-        "officer",
-        "ambassador",
-        "envoy",
-        "lawmaker",
-        "legislator",
-        "senator",
-        "mp",
-        "professor",
-        "researcher",
-        "scholar",
-        "scientist",
-        "economist",
-        "specialist",
-        "witness",
-        "eyewitness",
-        "resident",
-        "protester",
-        "demonstrator",
-        "survivor",
-        "victim",
-        "relative",
-        "fighter",
-        "soldier",
-        "militant",
-        "negotiator",
-        "aide",
-        "adviser",
-        "advisor",
-        "insider",
-        "observer",
-        "critic",
-        "person",
-        "man",
-        "woman",
-        "leader",
-        "chief",
-        "head",
-        "director",
-        "representative",
-        "member",
-        "governor",
-        "mayor",
-        "doctor",
-        "journalist",
-        "reporter",
-        "correspondent",
-        "activist",
-        "worker",
-        "farmer",
-        "student",
-        "teacher",
-        "player",
-        "coach",
-        "candidate",
-        "historian",
-        "academic",
-        "strategist",
-        "consultant",
-        "local",
-        "bystander",
-    }
-)
-
+VAGUE_HEADS: frozenset[str] = _words(_S, "vague_heads")
+#: Person nouns: a bare plural is vague ("officials say"), a singular unnamed.
+PERSON_NOUNS: frozenset[str] = _words(_S, "person_nouns")
 #: Offices held by one person at a time: "Iraq's prime minister" is identifiable.
-UNIQUE_OFFICES: frozenset[str] = frozenset(
-    {
-        "minister",
-        "secretary",
-        "president",
-        "premier",
-        "chancellor",
-        "king",
-        "emir",
-        "governor",
-        "mayor",
-        "ambassador",
-        "commander",
-        "chief",
-        "head",
-        "speaker",
-        "pope",
-    }
-)
-
+UNIQUE_OFFICES: frozenset[str] = _words(_S, "unique_offices")
 #: Institutions: with a determiner or a national modifier they are identifiable.
-INSTITUTIONS: frozenset[str] = frozenset(
-    {
-        "government",
-        "ministry",
-        "administration",
-        "coalition",
-        "military",
-        "army",
-        "navy",
-        "police",
-        "embassy",
-        "commission",
-        "committee",
-        "council",
-        "parliament",
-        "court",
-        "department",
-        "office",
-        "agency",
-        "presidency",
-        "cabinet",
-        "authority",
-        "authorities",
-        "media",
-        "television",
-        "tv",
-        "newspaper",
-        "broadcaster",
-        "channel",
-        "statement",
-        "study",
-        "report",
-        "survey",
-        "letter",
-        "document",
-        "communique",
-        "communiqué",
-        "decree",
-        "organisation",
-        "organization",
-        "group",
-        "company",
-        "firm",
-        "bank",
-        "union",
-        "alliance",
-        "force",
-        "forces",
-    }
-)
-
+INSTITUTIONS: frozenset[str] = _words(_S, "institutions")
 #: Institutions that news English names without an article ("Police said ...").
-BARE_NAMED_INSTITUTIONS: frozenset[str] = frozenset({"police"})
+BARE_NAMED_INSTITUTIONS: frozenset[str] = _words(_S, "bare_named_institutions")
+DOCUMENT_NOUNS: frozenset[str] = _words(_S, "document_nouns")
+WIRE_AGENCIES: frozenset[str] = _words(_S, "wire_agencies")
+STATE_MEDIA_NAMES: frozenset[str] = _words(_S, "state_media_names")
+#: State outlets whose names are also first names or words ("Petra", "Sana").
+STATE_MEDIA_AMBIGUOUS: frozenset[str] = _words(_S, "state_media_ambiguous")
+STATE_MEDIA_NOUNS: frozenset[str] = _words(_S, "state_media_nouns")
+MEDIA_NAMES: frozenset[str] = _words(_S, "media_names")
+MEDIA_NOUNS: frozenset[str] = _words(_S, "media_nouns")
+SPOKESPERSON_WORDS: frozenset[str] = _words(_S, "spokesperson_words")
+EXPERT_WORDS: frozenset[str] = _words(_S, "expert_words")
+OFFICIAL_WORDS: frozenset[str] = _words(_S, "official_words")
+EYEWITNESS_WORDS: frozenset[str] = _words(_S, "eyewitness_words")
+PARTICIPANT_WORDS: frozenset[str] = _words(_S, "participant_words")
 
-DOCUMENT_NOUNS: frozenset[str] = frozenset(
-    {
-        "statement",
-        "report",
-        "study",
-        "survey",
-        "document",
-        "letter",
-        "filing",
-        "memo",
-        "communique",
-        "communiqué",
-        "decree",
-        "data",
-        "figure",
-        "release",
-        "analysis",
-        "assessment",
-        "investigation",
-        "record",
-        "ruling",
-        "poll",
-        "audit",
-        "review",
-        "indictment",
-        "affidavit",
-        "transcript",
-        "book",
-        "paper",
-    }
-)
-
-# --- sources: kind --------------------------------------------------------------------
-
-#: International news agencies (lower-cased names as they appear in text).
-WIRE_AGENCIES: frozenset[str] = frozenset(
-    {
-        "afp",
-        "agence france-presse",
-        "agence france presse",
-        "reuters",
-        "ap",
-        "associated press",
-        "the associated press",
-        "dpa",
-        "efe",
-        "ansa",
-        "upi",
-        "bloomberg",
-        "kyodo",
-        "pti",
-        "press trust of india",
-    }
-)
-
-#: State-owned or state-run outlets and agencies.
-STATE_MEDIA_NAMES: frozenset[str] = frozenset(
-    {
-        "xinhua",
-        "tass",
-        "ria novosti",
-        "irna",
-        "ina",
-        "iraqi news agency",
-        "spa",
-        "saudi press agency",
-        "wam",
-        "kcna",
-        "kuna",
-        "qna",
-        "sana",
-        "mena",
-        "anadolu",
-        "anadolu agency",
-        "press tv",
-        "cctv",
-        "global times",
-        "rt",
-        "sputnik",
-        "petra",
-        "bernama",
-        "yonhap",
-    }
-)
-
-#: State outlets whose names are also first names or words ("Petra", "Sana", "Mena",
-#: "Ina", "spa"): inside a longer source they count only written as an acronym
-#: ("SANA"), otherwise only when they are the whole source ("Petra reported").
-STATE_MEDIA_AMBIGUOUS: frozenset[str] = frozenset(
-    {"ina", "sana", "mena", "petra", "spa", "wam", "rt", "kuna", "qna", "irna", "kcna", "cctv"}
-)
-
-#: Nouns that, after "state" or "state-run", make a state outlet.
-STATE_MEDIA_NOUNS: frozenset[str] = frozenset(
-    {"media", "television", "tv", "news", "agency", "broadcaster", "radio", "newspaper", "outlet"}
-)
-
-#: Some well-known outlets (lower-cased, "the" dropped).
-MEDIA_NAMES: frozenset[str] = frozenset(
-    {
-        "cnn",
-        "bbc",
-        "al jazeera",
-        "al arabiya",
-        "new york times",
-        "the new york times",
-        "washington post",
-        "the washington post",
-        "wall street journal",
-        "the wall street journal",
-        "guardian",
-        "the guardian",
-        "financial times",
-        "axios",
-        "politico",
-        "fox news",
-        "nbc",
-        "abc",
-        "cbs",
-        "sky news",
-    }
-)
-
-MEDIA_NOUNS: frozenset[str] = frozenset(
-    {
-        "media",
-        "newspaper",
-        "paper",
-        "daily",
-        "broadcaster",
-        "channel",
-        "television",
-        "tv",
-        "magazine",
-        "outlet",
-        "website",
-        "press",
-        "journalist",
-        "reporter",
-        "correspondent",
-    }
-)
-
-SPOKESPERSON_WORDS: frozenset[str] = frozenset(
-    {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen"}
-)
-
-EXPERT_WORDS: frozenset[str] = frozenset(
-    {
-        "analyst",
-        "expert",
-        "professor",
-        "prof",
-        "prof.",
-        "researcher",
-        "scholar",
-        "academic",
-        "economist",
-        "scientist",
-        "specialist",
-        "fellow",
-        "historian",
-        "lecturer",
-        "strategist",
-        "consultant",
-        "think-tank",
-    }
-)
-
-OFFICIAL_WORDS: frozenset[str] = frozenset(
-    {
-        "minister",
-        "ministry",
-        "secretary",
-        "president",
-        "premier",
-        "chancellor",
-        "official",
-        "government",
-        "administration",
-        "embassy",
-        "ambassador",
-        "diplomat",
-        "envoy",
-        "commander",
-        "general",
-        "gen.",
-        "military",
-        "army",
-        "navy",
-        "police",
-        "governor",
-        "mayor",
-        "lawmaker",
-        "legislator",
-        "senator",
-        "mp",
-        "parliament",
-        "parliamentarian",
-        "pentagon",
-        "kremlin",
-        "authorities",
-        "authority",
-        "coalition",
-        "officer",
-        "colonel",
-        "col.",
-        "maj.",
-        "major",
-        "admiral",
-        "brigadier",
-        "lieutenant",
-        "king",
-        "emir",
-        "prince",
-        "cabinet",
-        "presidency",
-        "department",
-        # intergovernmental bodies speak officially too
-        "un",
-        "u.n.",
-        "nato",
-        "unhcr",
-        "unicef",
-        "imf",
-        "eu",
-        "iaea",
-        "opec",
-    }
-)
-
-EYEWITNESS_WORDS: frozenset[str] = frozenset(
-    {"witness", "eyewitness", "resident", "local", "bystander", "onlooker"}
-)
-
-PARTICIPANT_WORDS: frozenset[str] = frozenset(
-    {
-        "protester",
-        "demonstrator",
-        "survivor",
-        "victim",
-        "relative",
-        "family",
-        "fighter",
-        "soldier",
-        "militant",
-        "player",
-        "coach",
-        "candidate",
-        "negotiator",
-        "patient",
-        "worker",
-        "farmer",
-        "student",
-        "voter",
-        "hostage",
-        "refugee",
-    }
-)
+_G = _SOURCES["gender"]
+#: Title and role words that show a woman or a man ("Mrs", "spokesman").
+FEMALE_WORDS: frozenset[str] = _words(_G, "female_words")
+MALE_WORDS: frozenset[str] = _words(_G, "male_words")
+#: Common first names, lower-cased; a name in neither list has unknown gender.
+FEMALE_NAMES: frozenset[str] = _words(_G, "female_names")
+MALE_NAMES: frozenset[str] = _words(_G, "male_names")
 
 # --- patterns -------------------------------------------------------------------------
 
@@ -556,11 +177,11 @@ class CueMatchers:
 _VERB_POS = {"IN": ["VERB", "AUX"]}
 
 
-def _dependency_patterns() -> dict[str, list[list[dict]]]:
+def _dependency_patterns() -> dict[str, list[list[dict[str, Any]]]]:
     """Structural attribution patterns; the key is reported as the rule that fired."""
     cue = {
         "RIGHT_ID": "cue",
-        "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(SPEECH_VERBS)}, "POS": _VERB_POS},
+        "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(CUE_VERBS)}, "POS": _VERB_POS},
     }
     quoting = {
         "RIGHT_ID": "cue",
@@ -575,31 +196,13 @@ def _dependency_patterns() -> dict[str, list[list[dict]]]:
             "RIGHT_ATTRS": {"LEMMA": {"IN": ["say", "tell", "add", "warn", "state"]}},
         },
     ]
+
+    def child(dep: str, left: str = "cue", right: str = "source") -> dict[str, Any]:
+        return {"LEFT_ID": left, "REL_OP": ">", "RIGHT_ID": right, "RIGHT_ATTRS": {"DEP": dep}}
+
     return {
-        "quoted_as_saying": [
-            [
-                quoting,
-                {
-                    "LEFT_ID": "cue",
-                    "REL_OP": ">",
-                    "RIGHT_ID": "source",
-                    "RIGHT_ATTRS": {"DEP": "dobj"},
-                },
-                *as_saying,
-            ]
-        ],
-        "passive_quoted_as_saying": [
-            [
-                quoting,
-                {
-                    "LEFT_ID": "cue",
-                    "REL_OP": ">",
-                    "RIGHT_ID": "source",
-                    "RIGHT_ATTRS": {"DEP": "nsubjpass"},
-                },
-                *as_saying,
-            ]
-        ],
+        "quoted_as_saying": [[quoting, child("dobj"), *as_saying]],
+        "passive_quoted_as_saying": [[quoting, child("nsubjpass"), *as_saying]],
         "according_to": [
             [
                 {"RIGHT_ID": "cue", "RIGHT_ATTRS": {"LOWER": "according"}},
@@ -609,49 +212,18 @@ def _dependency_patterns() -> dict[str, list[list[dict]]]:
                     "RIGHT_ID": "to",
                     "RIGHT_ATTRS": {"LOWER": "to"},
                 },
-                {
-                    "LEFT_ID": "to",
-                    "REL_OP": ">",
-                    "RIGHT_ID": "source",
-                    "RIGHT_ATTRS": {"DEP": "pobj"},
-                },
+                child("pobj", left="to"),
             ]
         ],
-        "cue_subject": [
-            [
-                cue,
-                {
-                    "LEFT_ID": "cue",
-                    "REL_OP": ">",
-                    "RIGHT_ID": "source",
-                    "RIGHT_ATTRS": {"DEP": "nsubj"},
-                },
-            ]
-        ],
-        "passive_agent": [
-            [
-                cue,
-                {
-                    "LEFT_ID": "cue",
-                    "REL_OP": ">",
-                    "RIGHT_ID": "by",
-                    "RIGHT_ATTRS": {"DEP": "agent"},
-                },
-                {
-                    "LEFT_ID": "by",
-                    "REL_OP": ">",
-                    "RIGHT_ID": "source",
-                    "RIGHT_ATTRS": {"DEP": "pobj"},
-                },
-            ]
-        ],
+        "cue_subject": [[cue, child("nsubj")]],
+        "passive_agent": [[cue, child("agent", right="by"), child("pobj", left="by")]],
     }
 
 
 def build_matchers(vocab: Vocab) -> CueMatchers:
     """Compile the lexicon into token, phrase and dependency matchers for ``vocab``."""
     verbs = Matcher(vocab)
-    verbs.add("speech_verb", [[{"LEMMA": {"IN": sorted(SPEECH_VERBS)}, "POS": _VERB_POS}]])
+    verbs.add("cue_verb", [[{"LEMMA": {"IN": sorted(CUE_VERBS)}, "POS": _VERB_POS}]])
 
     phrases = Matcher(vocab)
     phrases.add("according_to", [[{"LOWER": "according"}, {"LOWER": "to"}]])

@@ -80,12 +80,14 @@ def test_nested_report_source_is_the_minister(parsed) -> None:  # type: ignore[n
     assert _span(text, s.content) == (
         '"The Iraqi-American Higher Military Committee will resume dialogue in the coming days,"'
     )
+    evidence = s.attrs.pop("evidence")
     assert s.attrs == {
         "naming": "named",
         "kind": "official",
         "quote_type": "direct",
         "intermediary": "Iraqi state media",
     }
+    assert {"form:quoted_as_saying", "content:quote", "nested"} <= set(evidence)
     assert s.rule.startswith("quoted_as_saying")
 
 
