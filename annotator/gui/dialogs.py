@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.keymap import Keymap
+from annotator.services.retraining import DEFAULT_RETRAIN_EVERY
 from annotator.store.annotations import RESERVED_NAMES
 
 
@@ -103,9 +105,11 @@ class AnnotatorNameDialog(_NameDialog):
 
 
 class SettingsDialog(_NameDialog):
-    """Annotator name, reading size, entity underlines."""
+    """Annotator name, reading size, entity underlines; and, for the whole project, how
+    often the window retrains the clutter model (one dialog, so nobody hunts for it)."""
 
     def __init__(self, name: str, point_size: float, show_entities: bool,
+                 retrain_every: int = DEFAULT_RETRAIN_EVERY,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
@@ -126,6 +130,19 @@ class SettingsDialog(_NameDialog):
         self.entityBox = QCheckBox("Underline named entities")
         self.entityBox.setChecked(show_entities)
         form.addRow("", self.entityBox)
+        self.retrainBox = QSpinBox()
+        self.retrainBox.setObjectName("retrainEvery")
+        self.retrainBox.setRange(0, 100_000)
+        self.retrainBox.setSpecialValueText("never")
+        self.retrainBox.setSuffix(" done documents")
+        self.retrainBox.setValue(retrain_every)
+        self.retrainBox.setToolTip("Retrain after every N done documents (0 = never); "
+                                   "Project ▸ Train clutter model trains now.")
+        form.addRow("Retrain clutter model after every", self.retrainBox)
+        note = QLabel("0 = never. A project setting: it applies to everyone on it.")
+        note.setObjectName("retrainNote")
+        note.setWordWrap(True)
+        form.addRow("", note)
         self.buttons = self._ok_cancel()
         form.addRow(self.buttons)
         self._watch_name()

@@ -50,6 +50,7 @@ GLYPHS = {
     "import_annotations": "mdi6.account-multiple-plus-outline",
     "export": "mdi6.file-export-outline",
     "suggest": "mdi6.robot-outline",
+    "train": "mdi6.school-outline",
     "agreement": "mdi6.chart-box-outline",
 }
 

@@ -50,7 +50,9 @@ from annotator.gui.dialogs import AnnotatorNameDialog, KeyHelpDialog, SettingsDi
 from annotator.gui.document_model import STATUSES, DocumentIdRole, DocumentListModel
 from annotator.gui.label_palette import LabelPalette
 from annotator.gui.labelling import LabellingMixin
+from annotator.gui.retraining import Retrainer
 from annotator.gui.workers import Background
+from annotator.services import retraining
 from annotator.services.annotation import AnnotationService, OpenedDocument
 from annotator.store import Project, open_project
 
@@ -79,6 +81,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         self._dialogs: list[QWidget] = []
         self.undoStack = QUndoStack(self)
         self.background = Background(self)
+        self.retrainer = Retrainer(self)
 
         self.setWindowTitle(f"annotator — {project.label}")
         self.resize(1440, 900)
@@ -384,6 +387,8 @@ class MainWindow(LabellingMixin, QMainWindow):
         seconds = max(0.0, time.monotonic() - self._opened_at)
         if not self.perform(SetStatus(self, doc_id, status, seconds)):
             return
+        if status == "done":
+            self.retrainer.document_done()
         target = self.model.next_to_do(doc_id)
         if target is None:
             self.error("Every document is done or skipped. Well done.")
@@ -468,7 +473,8 @@ class MainWindow(LabellingMixin, QMainWindow):
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.service.name, self.view.font().pointSizeF(),
-                                self.view.show_entities, self)
+                                self.view.show_entities, retraining.retrain_every(self.project),
+                                self)
         self._dialogs = [dialog]
         dialog.accepted.connect(lambda: self._settings_accepted(dialog))
         dialog.finished.connect(self._back_to_reading)
@@ -480,6 +486,8 @@ class MainWindow(LabellingMixin, QMainWindow):
         self._set_font_size(dialog.sizeBox.value())
         self.actions_by_id["toggle_entities"].setChecked(dialog.entityBox.isChecked())
         self.set_annotator(dialog.nameEdit.text())
+        if dialog.retrainBox.value() != retraining.retrain_every(self.project):
+            retraining.set_retrain_every(self.project, dialog.retrainBox.value())
         self._save_prefs()
 
     def set_annotator(self, name: str) -> None:

@@ -1,4 +1,4 @@
-"""The Project menu: import articles or annotators' files, export, suggest, agreement.
+"""The Project menu: import, export, suggest, train the clutter model, agreement.
 
 These are a lead's occasional actions, so they live in a menu with ordinary shortcuts
 rather than in the annotators' keymap. Each long job runs in the window's
@@ -35,6 +35,7 @@ def install(window: MainWindow) -> QMenu:
         ("export", "Export…", "Ctrl+Shift+E", lambda: export(window)),
         None,
         ("suggest", "Suggest for new documents", "", lambda: window.start_suggestions()),
+        ("train", "Train clutter model", "", lambda: window.retrainer.train_now()),
         None,
         ("agreement", "Agreement and adjudication…", "Ctrl+Shift+G",
          lambda: open_agreement(window)),
@@ -55,6 +56,12 @@ def install(window: MainWindow) -> QMenu:
     help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
     bar.insertMenu(help_menu, menu) if help_menu else bar.addMenu(menu)
     return menu
+
+
+def action(window: MainWindow, name: str) -> QAction | None:
+    """The Project menu's action ``name`` (as in ``install``), or None."""
+    return next((a for a in window.projectMenu.actions() if a.objectName() == f"action:{name}"),
+                None)
 
 
 def track(window: MainWindow, key: str, what: str) -> list[bool]:
@@ -120,5 +127,11 @@ def open_agreement(window: MainWindow) -> None:
     from annotator.gui.agreement_window import open_agreement_window
 
     agreement = open_agreement_window(window.project, parent=window)
-    agreement.goldSaved.connect(lambda _sha: window.reload_documents())
+    agreement.goldSaved.connect(lambda _sha: _gold_saved(window))
     window._agreement_window = agreement  # keep a reference while it is open
+
+
+def _gold_saved(window: MainWindow) -> None:
+    """Gold is a done document too: it counts towards retraining the clutter model."""
+    window.reload_documents()
+    window.retrainer.document_done()
