@@ -24,8 +24,10 @@ import numpy as np
 
 from annotator.nlp.block_model import BlockModel
 
+# 150 rounds at 0.12 scored as 250 at 0.08 out of fold on the benchmark's train split
+# (F1 0.944 against 0.943) in 80 % of the time, with a 40 % smaller model.
 PARAMS: dict[str, Any] = {
-    "max_iter": 250, "learning_rate": 0.08, "max_leaf_nodes": 31, "min_samples_leaf": 20,
+    "max_iter": 150, "learning_rate": 0.12, "max_leaf_nodes": 31, "min_samples_leaf": 20,
     "l2_regularization": 1.0, "max_bins": 128, "early_stopping": False, "random_state": 0,
 }
 MAX_CONTENT_FLAGGED = 0.03

@@ -53,17 +53,23 @@ Progress = Callable[[int, int, str], None]
 
 
 @dataclass
-class TrainSummary:
+class _Training:
+    """What every training reports: how much it learnt from, where it is stored."""
+
     documents: int = 0
-    blocks: int = 0
-    boilerplate_blocks: int = 0
     held_out: int = 0
-    before: bt.Scores | None = None  # the model in use, on the held-out documents
-    after: bt.Scores | None = None  # trained without them, on them
     version: str = ""
     seconds: float = 0.0
     cancelled: bool = False
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TrainSummary(_Training):
+    blocks: int = 0
+    boilerplate_blocks: int = 0
+    before: bt.Scores | None = None  # the model in use, on the held-out documents
+    after: bt.Scores | None = None  # trained without them, on them
 
     def lines(self) -> list[str]:
         if self.cancelled:
@@ -262,17 +268,11 @@ def train_blocks_in_child(
 
 
 @dataclass
-class AttributionTrainSummary:
-    documents: int = 0
+class AttributionTrainSummary(_Training):
     attributions: int = 0
     cues_learnt: int = 0
-    held_out: int = 0
     before: tuple[float, float] | None = None  # (found, right) of what is in use
     after: tuple[float, float] | None = None
-    version: str = ""
-    seconds: float = 0.0
-    cancelled: bool = False
-    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         if self.cancelled:

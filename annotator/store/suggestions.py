@@ -88,12 +88,7 @@ def replace_for_document(
                 {"suggestion_id": sid, "annotator_id": annotator, "verdict": verdict}
                 for (sid, annotator), verdict in verdicts.items()
             ])
-    run = session.get(SuggestionRun, document_id)
-    if run is None:
-        session.add(SuggestionRun(document_id=document_id, model_version=model_version,
-                                  processed_at=utcnow()))
-    else:
-        run.model_version, run.processed_at = model_version, utcnow()
+    restamp(session, document_id, model_version)
 
 
 def stored_versions(session: Session) -> dict[int, str]:

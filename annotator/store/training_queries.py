@@ -49,13 +49,18 @@ def labelled_document_ids(session: Session) -> dict[int, int]:
     return {doc_id: ann for doc_id, (ann, _gold) in chosen.items()}
 
 
-def iter_labelled(session: Session, chosen: dict[int, int]) -> Iterator[LabelledDocument]:
+def _chosen_texts(session: Session, chosen: dict[int, int]
+                  ) -> Iterator[tuple[int, int, str, str]]:
+    """(document id, annotator id, text, annotator name) of each chosen version."""
     names = dict(session.execute(select(Annotator.id, Annotator.name)).all())
     for doc_id in sorted(chosen):
-        ann_id = chosen[doc_id]
         text = session.scalar(select(Document.text).where(Document.id == doc_id))
-        if text is None:
-            continue
+        if text is not None:
+            yield doc_id, chosen[doc_id], text, names.get(chosen[doc_id], "")
+
+
+def iter_labelled(session: Session, chosen: dict[int, int]) -> Iterator[LabelledDocument]:
+    for doc_id, ann_id, text, name in _chosen_texts(session, chosen):
         blocks = [(s, e) for _, s, e in document_blocks(session, doc_id)]
         marked = dict(session.execute(
             select(BlockLabel.block_index, BlockLabel.label)
@@ -64,7 +69,7 @@ def iter_labelled(session: Session, chosen: dict[int, int]) -> Iterator[Labelled
         yield LabelledDocument(
             doc_id, text, blocks, block_evidence(session, doc_id),
             block_repeats(session, doc_id),
-            [marked.get(i, "content") for i in range(len(blocks))], names.get(ann_id, ""),
+            [marked.get(i, "content") for i in range(len(blocks))], name,
         )
 
 
@@ -82,12 +87,7 @@ class LabelledAttributions:
 
 def iter_attributions(session: Session, chosen: dict[int, int]) -> Iterator[LabelledAttributions]:
     """The attribution layer of the chosen version of each done document."""
-    names = dict(session.execute(select(Annotator.id, Annotator.name)).all())
-    for doc_id in sorted(chosen):
-        ann_id = chosen[doc_id]
-        text = session.scalar(select(Document.text).where(Document.id == doc_id))
-        if text is None:
-            continue
+    for doc_id, ann_id, text, name in _chosen_texts(session, chosen):
         spans = {
             sid: (label, start, end)
             for sid, label, start, end in session.execute(
@@ -111,5 +111,4 @@ def iter_attributions(session: Session, chosen: dict[int, int]) -> Iterator[Labe
                 (spans[child][1], spans[child][2]),
             ))
         cues = sorted((s, e) for label, s, e in spans.values() if label == "CUE")
-        yield LabelledAttributions(doc_id, text, sorted(found, key=lambda a: a[2]), cues,
-                                   names.get(ann_id, ""))
+        yield LabelledAttributions(doc_id, text, sorted(found, key=lambda a: a[2]), cues, name)

@@ -58,17 +58,17 @@ def run(kind: str, split: str) -> None:
         found = bc.suggest(doc.text, item)
         timings.append((time.perf_counter() - started) * 1000)
         flagged = {s.block_index for s in found}
-        model.add(doc, [i in flagged for i in range(len(doc.blocks))])
+        model.add_doc(doc, [i in flagged for i in range(len(doc.blocks))])
         verdicts = bc.verdict_list(bc.detector_verdicts(doc.text, doc.blocks), len(doc.blocks))
-        rules.add(doc, [v is not None for v in verdicts])
+        rules.add_doc(doc, [v is not None for v in verdicts])
         jv = justext_verdicts(doc)
         if jv is None:
             have_jt = False
         else:
-            jt.add(doc, jv)
+            jt.add_doc(doc, jv)
         if have_traf:
             ex = [e.get("extracted") if e else None for e in doc.evidence]
-            traf.add(doc, [x is None or x < 0.5 for x in ex])
+            traf.add_doc(doc, [x is None or x < 0.5 for x in ex])
     print(f"-- {kind}, {split} split: {len(docs)} pages, "
           f"{sum(len(d.blocks) for d in docs)} blocks")
     print(f"   suggester (model over rules)  {model.line()}")

@@ -110,7 +110,7 @@ class TestSet:
             if timings is not None:
                 timings.append((time.perf_counter() - started) * 1000)
             flagged = {s.block_index for s in found}
-            counts.add(doc, [i in flagged for i in range(len(doc.blocks))])
+            counts.add_doc(doc, [i in flagged for i in range(len(doc.blocks))])
         return counts
 
     def rules(self) -> ext_news.Counts:
@@ -118,7 +118,7 @@ class TestSet:
         for doc in self.docs:
             verdicts = bc.verdict_list(bc.detector_verdicts(doc.text, doc.blocks),
                                        len(doc.blocks))
-            counts.add(doc, [v is not None for v in verdicts])
+            counts.add_doc(doc, [v is not None for v in verdicts])
         return counts
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import bench_clutter
+
 from annotator.core.formats import parse
 from annotator.services.importing import to_new_document
 
@@ -123,31 +125,18 @@ def load(kind: str, split: str = "all") -> list[BenchDoc]:
 
 
 @dataclass
-class Counts:
-    tp: float = 0.0
-    fp: float = 0.0
-    fn: float = 0.0
+class Counts(bench_clutter.Counts):
+    """Character-weighted counts of the boilerplate class over scored blocks."""
+
     content_chars: float = 0.0
 
-    def add(self, doc: BenchDoc, predicted_boilerplate: list[bool]) -> None:
+    def add_doc(self, doc: BenchDoc, predicted_boilerplate: list[bool]) -> None:
         for gold, pred, weight in zip(doc.gold, predicted_boilerplate, doc.weights, strict=True):
             if gold is None:
                 continue
-            is_bp = gold == "boilerplate"
-            if not is_bp:
+            if gold != "boilerplate":
                 self.content_chars += weight
-            if is_bp and pred:
-                self.tp += weight
-            elif pred:
-                self.fp += weight
-            elif is_bp:
-                self.fn += weight
-
-    def prf(self) -> tuple[float, float, float]:
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return p, r, f
+            self.add(gold == "boilerplate", pred, weight)
 
     @property
     def content_flagged(self) -> float:
