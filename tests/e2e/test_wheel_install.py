@@ -38,6 +38,13 @@ def test_wheel_creates_project_and_imports(tmp_path: Path, samples) -> None:  # 
         cwd="/tmp", env=env, capture_output=True, text=True, check=True)
     module_file, migrations = where.stdout.split()
     assert module_file.startswith(str(fresh)) and migrations.startswith(str(fresh))
+    shipped = subprocess.run(
+        [str(fresh / "bin" / "python"), "-c",
+         "from annotator.nlp.block_model import default_model, default_model_path; "
+         "print(default_model_path()); print(len(default_model().trees))"],
+        cwd="/tmp", env=env, capture_output=True, text=True, check=True)
+    model_path, trees = shipped.stdout.split()
+    assert model_path.startswith(str(fresh)) and int(trees) > 10  # the clutter model ships
     project = tmp_path / "wheel.sqlite"
     result = subprocess.run(
         [str(fresh / "bin" / "annotator"), "import", "--project", str(project),
