@@ -27,7 +27,7 @@ import numpy as np
 from annotator.core.blocks import Block
 from annotator.core.fingerprint import fingerprint
 from annotator.nlp import block_features as bf
-from annotator.nlp import clutter
+from annotator.nlp import clutter, topic
 from annotator.nlp.block_model import BlockModel, default_model
 from annotator.nlp.rule_tables import PhraseHit, phrase_table, tables_digest
 from annotator.nlp.versions import source_digest
@@ -130,7 +130,7 @@ def _on_topic(text: str, blocks: Sequence[tuple[int, int]], i: int, flagged: set
     rest = " ".join(text[s:e] for j, (s, e) in enumerate(blocks) if j != i and j not in flagged)
     if _names(mine) & _names(rest):
         return True
-    words = set(_CONTENT_WORD.findall(mine.lower())) - bf._STOP
+    words = set(_CONTENT_WORD.findall(mine.lower())) - topic.STOPWORDS
     if not words:
         return False
     rest_words = set(_CONTENT_WORD.findall(rest.lower()))
