@@ -17,6 +17,7 @@ import colorsys
 import csv
 import io
 import math
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -40,6 +41,7 @@ MEASURE_TITLES = {
     "f1_exact": "F1 exact",
     "f1_overlap": "F1 overlap",
     "alpha_u": "αu",
+    "token_alpha": "token α",
     "f1_strict": "F1 strict",
     "f1_matched": "F1 matched",
     "disagreement": "disagreement",
@@ -85,6 +87,7 @@ def figures(report: Mapping[str, Any]) -> list[Figure]:
                           spans["n_compared"], "spans compared"))
     out.append(Figure("spans", "overall", "", (), "alpha_u", spans["alpha_u"],
                       spans["n_units_alpha_u"], "spans"))
+    out.append(_token_figure("overall", "", (), report["spans"]))
     relations = report["relations"]
     for measure in ("f1_strict", "f1_matched"):
         out.append(Figure("relations", "overall", "", (), measure, relations[measure],
@@ -102,6 +105,7 @@ def figures(report: Mapping[str, Any]) -> list[Figure]:
                               entry["n_compared"], "spans compared"))
         out.append(Figure("spans", "label", label, (), "alpha_u", entry["alpha_u"],
                           entry["n_units_alpha_u"], "spans"))
+        out.append(_token_figure("label", label, (), entry))
     for label, entry in relations["per_label"].items():
         for measure in ("f1_strict", "f1_matched"):
             out.append(Figure("relations", "label", label, (), measure, entry[measure],
@@ -117,12 +121,14 @@ def figures(report: Mapping[str, Any]) -> list[Figure]:
         for measure in ("f1_exact", "f1_overlap", "alpha_u"):
             out.append(Figure("spans", "pair", "", who, measure, s[measure], s["n_compared"],
                               "spans compared"))
+        out.append(_token_figure("pair", "", who, s))
         for label, entry in s["per_label"].items():
             for measure in ("f1_exact", "f1_overlap"):
                 out.append(Figure("spans", "pair_label", label, who, measure, entry[measure],
                                   entry["n_compared"], "spans compared"))
             out.append(Figure("spans", "pair_label", label, who, "alpha_u", entry["alpha_u"],
                               entry["n_units_alpha_u"], "spans"))
+            out.append(_token_figure("pair_label", label, who, entry))
         r = pair["relations"]
         for measure in ("f1_strict", "f1_matched"):
             out.append(Figure("relations", "pair", "", who, measure, r[measure],
@@ -132,6 +138,14 @@ def figures(report: Mapping[str, Any]) -> list[Figure]:
                 out.append(Figure("doc_labels", "pair", name, who, measure, entry[measure],
                                   entry["n_units"], "documents"))
     return out
+
+
+def _token_figure(scope: str, item: str, who: tuple[str, ...],
+                  entry: Mapping[str, Any]) -> Figure:
+    """Token alpha of a spans entry; n is tokens (``.get``: reports saved before token
+    alpha existed still show, with n/a)."""
+    return Figure("spans", scope, item, who, "token_alpha", entry.get("token_alpha"),
+                  entry.get("n_tokens", 0), "tokens")
 
 
 def excluded_rows(report: Mapping[str, Any]) -> list[tuple[str, int]]:
@@ -155,6 +169,10 @@ def excluded_rows(report: Mapping[str, Any]) -> list[tuple[str, int]]:
         ("document label values outside the scale", excluded.get("doc_label_values_unknown", 0)),
         ("overlapping same-label spans merged for αu",
          excluded.get("spans_merged_for_alpha_u", 0)),
+        ("documents counted but not tokenized: left out of token α",
+         excluded.get("documents_without_tokens", 0)),
+        ("token judgements under several labels: label by priority (token α)",
+         report["spans"].get("token_overlaps_resolved", 0)),
     ]
     return rows
 
@@ -192,7 +210,7 @@ def _short(text: str, width: int) -> str:
 def pair_table(report: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the per-pair table, shared by the HTML report and the window."""
     header = ["pair", "documents", "blocks κ", "n", "spans F1 exact", "F1 overlap", "n",
-              "relations F1 strict", "F1 matched", "n"]
+              "spans token α", "n tokens", "relations F1 strict", "F1 matched", "n"]
     for name in report["doc_labels"]:
         header += [f"{name} α", "n"]
     rows = []
@@ -200,13 +218,32 @@ def pair_table(report: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
         row = [" / ".join(pair["annotators"]), f"{pair['n_documents']:,}",
                fmt(pair["blocks"]["kappa"]), f"{pair['blocks']['n_units']:,}",
                fmt(pair["spans"]["f1_exact"]), fmt(pair["spans"]["f1_overlap"]),
-               f"{pair['spans']['n_compared']:,}", fmt(pair["relations"]["f1_strict"]),
+               f"{pair['spans']['n_compared']:,}", fmt(pair["spans"].get("token_alpha")),
+               f"{pair['spans'].get('n_tokens', 0):,}", fmt(pair["relations"]["f1_strict"]),
                fmt(pair["relations"]["f1_matched"]), f"{pair['relations']['n_compared']:,}"]
         for name in report["doc_labels"]:
             entry = pair["doc_labels"].get(name)
             row += [fmt(entry["alpha"]), f"{entry['n_units']:,}"] if entry else [NA, "0"]
         rows.append(row)
     return header, rows
+
+
+SPAN_LABEL_HEADER = ["label", "F1 exact", "F1 overlap", "n compared", "αu", "n spans (αu)",
+                     "token α", "n tokens", "token judgements"]
+TOKEN_ALPHA_NOTE = (
+    "αu (unitizing) and token α are different measures of the same spans: αu compares the "
+    "spans as character ranges, token α compares the label of every token. Compare token α "
+    "with corpora that publish token-wise α (PARC 3.0, PolNeAR), αu with those that publish "
+    "unitizing α. Definitions at the end."
+)
+
+
+def span_label_row(label: str, entry: Mapping[str, Any]) -> list[str]:
+    """One row of the per-label spans table, shared by the HTML report and the window."""
+    return [label, fmt(entry["f1_exact"]), fmt(entry["f1_overlap"]),
+            f"{entry['n_compared']:,}", fmt(entry["alpha_u"]), f"{entry['n_units_alpha_u']:,}",
+            fmt(entry.get("token_alpha")), f"{entry.get('n_tokens', 0):,}",
+            f"{entry.get('n_judgements', 0):,}"]
 
 
 def to_text(report: Mapping[str, Any], *, top: int = 20, title: str = "Agreement") -> str:
@@ -224,19 +261,24 @@ def to_text(report: Mapping[str, Any], *, top: int = 20, title: str = "Agreement
     out += ["Overall", _table(["layer", "label", "measure", "value", "n", "units"],
                               figure_rows("overall"), [False, False, False, True, True, False]), ""]
     out += ["Per label", _table(["layer", "label", "measure", "value", "n", "units"],
-                                figure_rows("label"), [False, False, False, True, True, False]), ""]
+                                figure_rows("label"), [False, False, False, True, True, False]),
+            "", textwrap.fill(TOKEN_ALPHA_NOTE.replace(
+                "Definitions at the end.", "Definitions: --format json or html."), 92), ""]
     pair_rows = []
     for pair in report["pairs"]:
         row = [" / ".join(pair["annotators"]), f"{pair['n_documents']:,}",
                f"{fmt(pair['blocks']['kappa'])} (n={pair['blocks']['n_units']:,})",
                f"{fmt(pair['spans']['f1_exact'])} / {fmt(pair['spans']['f1_overlap'])} "
                f"(n={pair['spans']['n_compared']:,})",
+               f"{fmt(pair['spans'].get('token_alpha'))} "
+               f"(n={pair['spans'].get('n_tokens', 0):,} tokens)",
                f"{fmt(pair['relations']['f1_strict'])} (n={pair['relations']['n_compared']:,})"]
         for name in report["doc_labels"]:
             entry = pair["doc_labels"].get(name)
             row.append(f"{fmt(entry['alpha'])} (n={entry['n_units']:,})" if entry else NA)
         pair_rows.append(row)
-    header = ["pair", "docs", "blocks κ", "spans F1 exact / overlap", "relations F1 strict",
+    header = ["pair", "docs", "blocks κ", "spans F1 exact / overlap", "spans token α",
+              "relations F1 strict",
               *[f"{name} α" for name in report["doc_labels"]]]
     out += ["Per annotator pair", _table(header, pair_rows, [False] + [True] * (len(header) - 1)),
             ""]
@@ -478,7 +520,8 @@ def charts(report: Mapping[str, Any]) -> dict[str, str]:
             "Spans per label", list(spans),
             {"F1 exact": [entry["f1_exact"] for entry in spans.values()],
              "F1 overlap": [entry["f1_overlap"] for entry in spans.values()],
-             "αu": [entry["alpha_u"] for entry in spans.values()]},
+             "αu": [entry["alpha_u"] for entry in spans.values()],
+             "token α": [entry.get("token_alpha") for entry in spans.values()]},
             [entry["n_compared"] for entry in spans.values()], count_unit="spans compared",
         )
     relations = report["relations"]["per_label"]
@@ -514,6 +557,8 @@ _HEATMAPS = (
      lambda pair: (pair["blocks"]["kappa"], pair["blocks"]["n_units"])),
     ("pairs_spans", "Pairs: spans F1 overlap",
      lambda pair: (pair["spans"]["f1_overlap"], pair["spans"]["n_compared"])),
+    ("pairs_spans_tokens", "Pairs: spans token α",
+     lambda pair: (pair["spans"].get("token_alpha"), pair["spans"].get("n_tokens", 0))),
     ("pairs_relations", "Pairs: relations F1 matched",
      lambda pair: (pair["relations"]["f1_matched"], pair["relations"]["n_compared"])),
 )
@@ -577,11 +622,7 @@ def to_html(report: Mapping[str, Any], *, top: int = 200, title: str = "Agreemen
          ["label", "α", "n blocks", "judgements"],
          lambda label, e: [label, fmt(e["alpha"]), f"{e['n_units']:,}",
                            f"{e['n_judgements']:,}"]),
-        ("spans", "Spans per label", "spans_per_label",
-         ["label", "F1 exact", "F1 overlap", "n compared", "αu", "n spans (αu)"],
-         lambda label, e: [label, fmt(e["f1_exact"]), fmt(e["f1_overlap"]),
-                           f"{e['n_compared']:,}", fmt(e["alpha_u"]),
-                           f"{e['n_units_alpha_u']:,}"]),
+        ("spans", "Spans per label", "spans_per_label", SPAN_LABEL_HEADER, span_label_row),
         ("relations", "Relations per label", "relations_per_label",
          ["label", "F1 strict", "F1 matched", "n compared"],
          lambda label, e: [label, fmt(e["f1_strict"]), fmt(e["f1_matched"]),
@@ -589,7 +630,10 @@ def to_html(report: Mapping[str, Any], *, top: int = 200, title: str = "Agreemen
     )
     for layer, heading, chart_key, header, row in sections:
         per_label = report[layer]["per_label"]
-        parts.append(f"<h2>{escape(heading)}</h2><div class=\"charts\">")
+        parts.append(f"<h2>{escape(heading)}</h2>")
+        if layer == "spans":
+            parts.append(f'<p class="muted">{escape(TOKEN_ALPHA_NOTE)}</p>')
+        parts.append('<div class="charts">')
         parts.append(_html_table(header, [row(label, e) for label, e in per_label.items()],
                                  [False] + [True] * (len(header) - 1)))
         if chart_key in chart:

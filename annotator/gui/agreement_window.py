@@ -519,13 +519,14 @@ class AgreementWindow(QMainWindow):
         ])
 
         self.spansTable = _table(
-            ["label", "F1 exact", "F1 overlap", "n compared", "αu", "n spans (αu)"],
-            [[label, fmt(e["f1_exact"]), fmt(e["f1_overlap"]), f"{e['n_compared']:,}",
-              fmt(e["alpha_u"]), f"{e['n_units_alpha_u']:,}"]
-             for label, e in report["spans"]["per_label"].items()],
-            [False, True, True, True, True, True],
+            render.SPAN_LABEL_HEADER,
+            [render.span_label_row(label, e) for label, e in report["spans"]["per_label"].items()],
+            [False] + [True] * (len(render.SPAN_LABEL_HEADER) - 1),
         )
-        self.spansPage.fill([[self.spansTable, *_svgs(charts, "spans_per_label")]])
+        note = QLabel(render.TOKEN_ALPHA_NOTE.replace(
+            "Definitions at the end.", "Definitions: in the report saved as HTML or JSON."))
+        note.setWordWrap(True)
+        self.spansPage.fill([[self.spansTable, *_svgs(charts, "spans_per_label")], [note]])
 
         self.relationsTable = _table(
             ["label", "F1 strict", "F1 matched", "n compared"],

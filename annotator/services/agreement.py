@@ -6,6 +6,7 @@ The maths lives in ``core.agreement.report``; this module decides *whose* work a
 show with n = 0), and the schema's ordinal document labels (ordinal alpha, not nominal).
 The CLI and the GUI both call ``compute``; the GUI from a worker thread, with
 ``progress`` and ``cancelled`` callbacks that are only ever called on that thread.
+Token alpha's tokens are counted while the store is read (``store.agreement_queries``).
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from typing import Any
 from annotator.core import schema as schema_mod
 from annotator.core.agreement.data import DocAnnotations
 from annotator.core.agreement.report import build, document_report
+from annotator.core.agreement.token_alpha import with_tokens
 from annotator.core.errors import InputError
 from annotator.store import Project
 from annotator.store import agreement_queries as q
+from annotator.store.documents import get_document_by_hash
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, stage)``: stage is ``"loading"`` (done/total documents read)
@@ -182,6 +185,16 @@ def compute(
 def compute_document(
     project: Project, doc: DocAnnotations, annotators: Sequence[str] | None = None
 ) -> dict[str, Any]:
-    """The figures and itemised differences of one document (``document_report``)."""
+    """The figures and itemised differences of one document (``document_report``).
+
+    A document given without tokens is tokenized from the stored text (found by its
+    sha256), so its token alpha is the one the project report counts.
+    """
     inputs = schema_inputs(project_schema(project))
+    if doc.n_tokens is None:
+        with project.sessions() as session:
+            stored = get_document_by_hash(session, doc.doc_id)
+            text = stored.text if stored is not None else None
+        if text is not None and len(text) == doc.text_length:
+            doc = with_tokens(doc, text)
     return document_report(doc, annotators=annotators, **inputs.kwargs())

@@ -3,9 +3,14 @@
 The agreement report needs every document with every annotator's work on it. Reading
 that with ``annotations.load`` would be five queries per document and annotator (150,000
 round trips for 10,000 documents x 3 annotators); here each *page* of documents costs
-seven SELECTs, each a range scan over ``document_id BETWEEN lo AND hi`` (never ``IN`` a
+eight SELECTs, each a range scan over ``document_id BETWEEN lo AND hi`` (never ``IN`` a
 long list, never ``OFFSET``), and the rows are grouped in Python. Only Core rows are
 read, so the session's identity map stays empty and memory grows with one page.
+
+Token alpha needs the tokens of every document the report counts, so the texts of the
+documents that two of the compared annotators finished are read too (only those), each
+page is tokenized in one vectorised pass (``core.agreement.tokenizer``), and only the
+token counts and each span's token range are kept, never the text.
 
 Everything is portable SQL (``length`` counts characters on SQLite and PostgreSQL alike,
 which is what code-point offsets need), as the store requires.
@@ -16,14 +21,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from annotator.core.agreement.data import AnnotatorWork, DocAnnotations, RelationUnit, SpanUnit
+from annotator.core.agreement._vec import as_int
+from annotator.core.agreement.data import (
+    DONE,
+    AnnotatorWork,
+    DocAnnotations,
+    RelationUnit,
+    SpanUnit,
+)
+from annotator.core.agreement.tokenizer import span_tokens
 from annotator.store.annotations import RESERVED_NAMES, Annotations
 from annotator.store.documents import NewDocument
 from annotator.store.models import (
@@ -171,8 +185,12 @@ def _page(
     }
     span_rows = rows(Span, Span.id, Span.uid, Span.label, Span.start, Span.end)
     uid_of = {row[2]: row[3] for row in span_rows}
+    n_tokens, span_rows = _tokens(conn, low, high, ids, span_rows)
     spans = {
-        key: [SpanUnit(uid, start, end, label) for _, _, _, uid, label, start, end in group]
+        key: [
+            SpanUnit(uid, start, end, label, first, stop)
+            for _, _, _, uid, label, start, end, first, stop in group
+        ]
         for key, group in groupby(span_rows, _work_key)
     }
     # A span of another page (never made by the app) reads as a dangling relation, which
@@ -210,10 +228,51 @@ def _page(
                 relations.get(key) or [],
                 doc_labels.get(key) or {},
             )
-        yield DocAnnotations(sha, title or "", length or 0, block_counts.get(doc_id, 0), works)
+        yield DocAnnotations(sha, title or "", length or 0, block_counts.get(doc_id, 0), works,
+                             n_tokens.get(doc_id))
 
 
 _work_key = itemgetter(0, 1)
+
+
+def _tokens(
+    conn: Connection, low: int, high: int, ids: list[int], span_rows: list[tuple[Any, ...]]
+) -> tuple[dict[int, int], list[tuple[Any, ...]]]:
+    """Token counts of the page's documents done by two of ``ids``, and ``span_rows``
+    with each span's token range appended (``None, None`` elsewhere).
+
+    The done-twice test is a subquery, so the texts of documents the report does not
+    count (most of a large project, usually) are never read. ``'done'`` is the one
+    literal besides integers that ``_fetch`` inlines: a constant, never user text.
+    """
+    done_twice = (
+        select(Progress.document_id)
+        .where(Progress.document_id.between(low, high), Progress.annotator_id.in_(ids),
+               Progress.status == DONE)
+        .group_by(Progress.document_id)
+        .having(func.count() >= 2)
+    )
+    texts = _fetch(conn, select(Document.id, Document.text)
+                   .where(Document.id.in_(done_twice)).order_by(Document.id))
+    if not texts or not span_rows:
+        counts = span_tokens([text or "" for _, text in texts], *(as_int([]),) * 3)[0]
+        return (dict(zip((doc_id for doc_id, _ in texts), counts.tolist(), strict=True)),
+                list(map(tuple.__add__, span_rows, repeat((None, None)))))
+    text_ids = as_int([doc_id for doc_id, _ in texts])
+    lengths = as_int([len(text or "") for _, text in texts])
+    columns = list(zip(*span_rows, strict=True))  # transposed in C: no loop per span
+    doc_ids, starts, ends = as_int(columns[0]), as_int(columns[5]), as_int(columns[6])
+    where = np.minimum(np.searchsorted(text_ids, doc_ids), len(texts) - 1)
+    placed = (text_ids[where] == doc_ids) & (starts >= 0) & (starts < ends) & (
+        ends <= lengths[where])
+    counts, first, stop = span_tokens([text or "" for _, text in texts], where[placed],
+                                      starts[placed], ends[placed])
+    firsts = np.full(len(span_rows), None, dtype=object)
+    stops = np.full(len(span_rows), None, dtype=object)
+    firsts[placed] = first.tolist()  # plain ints, as everywhere in DocAnnotations
+    stops[placed] = stop.tolist()
+    rows = list(map(tuple.__add__, span_rows, zip(firsts.tolist(), stops.tolist(), strict=True)))
+    return dict(zip(text_ids.tolist(), counts.tolist(), strict=True)), rows
 
 
 # -- assignment ----------------------------------------------------------------------------

@@ -6,7 +6,13 @@ annotator mostly reproduces, with jittered boundaries, occasional misses, extra 
 label slips; ~3 attributions between sources and claims; one sourcing rating each; and a
 few documents left unfinished by someone. Only ``report.build`` is timed.
 
+The documents carry tokens as the store gives them (a token count, each span's token
+range) so that token alpha is timed too: a synthetic grid of one token per five
+characters, about what news prose has. Tokenizing the texts happens while the store is
+read and is timed by ``bench_agreement_store.py``. ``--no-tokens`` leaves them out.
+
     python tests/bench/bench_agreement.py [--docs N] [--annotators K] [--budget SECONDS]
+                                          [--no-tokens]
 """
 
 from __future__ import annotations
@@ -58,8 +64,12 @@ def _truth(rng: random.Random, length: int, n_blocks: int) -> tuple[dict, list, 
     return blocks, spans, relations, rng.randrange(len(SOURCING))
 
 
+TOKEN_WIDTH = 5  # characters per token of the synthetic token grid
+
+
 def _work(
-    rng: random.Random, truth: tuple[dict, list, list, int], n_blocks: int, length: int
+    rng: random.Random, truth: tuple[dict, list, list, int], n_blocks: int, length: int,
+    tokens: bool = True,
 ) -> AnnotatorWork:
     blocks, spans, relations, rating = truth
     labels = dict(blocks)
@@ -76,10 +86,11 @@ def _work(
             end = min(length, max(start + 1, end + rng.randint(-8, 8)))
         if rng.random() < 0.05:
             label = rng.choice(SPAN_LABELS)
-        mine.append(SpanUnit(uid, start, end, label))
+        mine.append(_span(uid, start, end, label, tokens))
     if rng.random() < 0.3:
         start = rng.randrange(length - 40)
-        mine.append(SpanUnit("extra", start, start + rng.randint(5, 40), rng.choice(SPAN_LABELS)))
+        mine.append(_span("extra", start, start + rng.randint(5, 40), rng.choice(SPAN_LABELS),
+                          tokens))
     kept = {span.uid for span in mine}
     links = [
         RelationUnit(head, child, "ATTRIBUTION")
@@ -92,7 +103,13 @@ def _work(
     return AnnotatorWork(status, labels, mine, links, {"sourcing": SOURCING[rating]})
 
 
-def corpus(n_docs: int, n_annotators: int, seed: int) -> list[DocAnnotations]:
+def _span(uid: str, start: int, end: int, label: str, tokens: bool) -> SpanUnit:
+    if not tokens:
+        return SpanUnit(uid, start, end, label)
+    return SpanUnit(uid, start, end, label, start // TOKEN_WIDTH, -(-end // TOKEN_WIDTH))
+
+
+def corpus(n_docs: int, n_annotators: int, seed: int, tokens: bool = True) -> list[DocAnnotations]:
     rng = random.Random(seed)
     names = [f"annotator{index}" for index in range(n_annotators)]
     docs = []
@@ -106,10 +123,15 @@ def corpus(n_docs: int, n_annotators: int, seed: int) -> list[DocAnnotations]:
                 title=f"Article {number}",
                 text_length=length,
                 n_blocks=n_blocks,
-                annotators={name: _work(rng, truth, n_blocks, length) for name in names},
+                annotators={name: _work(rng, truth, n_blocks, length, tokens) for name in names},
+                n_tokens=-(-length // TOKEN_WIDTH) if tokens else None,
             )
         )
     return docs
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def main() -> int:
@@ -118,9 +140,10 @@ def main() -> int:
     parser.add_argument("--annotators", type=int, default=3)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--budget", type=float, default=5.0, help="fail above this many seconds")
+    parser.add_argument("--no-tokens", action="store_true", help="documents without tokens")
     args = parser.parse_args()
 
-    docs = corpus(args.docs, args.annotators, args.seed)
+    docs = corpus(args.docs, args.annotators, args.seed, tokens=not args.no_tokens)
     start = time.perf_counter()
     result = report.build(
         docs,
@@ -144,7 +167,9 @@ def main() -> int:
     print(
         f"  blocks alpha {result['blocks']['alpha']:.3f}  AC1 {result['blocks']['ac1']:.3f}  "
         f"spans F1 exact {spans['f1_exact']:.3f} overlap {spans['f1_overlap']:.3f} "
-        f"alpha_u {spans['alpha_u']:.3f}  relations F1 strict {relations['f1_strict']:.3f} "
+        f"alpha_u {spans['alpha_u']:.3f}  token alpha {_fmt(result['spans'].get('token_alpha'))} "
+        f"(n={result['spans'].get('n_tokens', 0):,} tokens)  "
+        f"relations F1 strict {relations['f1_strict']:.3f} "
         f"matched {relations['f1_matched']:.3f}  sourcing alpha "
         f"{result['doc_labels']['sourcing']['alpha']:.3f}"
     )

@@ -32,6 +32,7 @@ import pytest
 from annotator.cli import main
 from annotator.core.agreement.data import AnnotatorWork, DocAnnotations, RelationUnit, SpanUnit
 from annotator.core.agreement.report import build
+from annotator.core.agreement.token_alpha import with_tokens
 from annotator.core.text import sha256
 from annotator.services.annotation import AnnotationService
 from annotator.services.importing import import_paths
@@ -126,9 +127,10 @@ def build_project(folder: Path) -> Annotated:
         services["alice"].set_status(ids["C"], "done")
         works["C"]["alice"] = AnnotatorWork("done")
 
+        # The store tokenizes the texts of documents two annotators finished (A and B).
         expected = [
-            DocAnnotations(hashes[key], by_text[hashes[key]][1], len(text),
-                           by_text[hashes[key]][2], works[key])
+            with_tokens(DocAnnotations(hashes[key], by_text[hashes[key]][1], len(text),
+                                       by_text[hashes[key]][2], works[key]), text)
             for key, text in (("A", TEXT_A), ("B", TEXT_B), ("C", TEXT_C), ("D", TEXT_D))
         ]
     finally:

@@ -2,7 +2,8 @@
 
 Pure Python and NumPy, so the CLI, the GUI and tests share one implementation whose
 figures can be checked against the published worked examples (Krippendorff 2011, Fleiss
-1971, Cohen 1960, Gwet 2014, Krippendorff 2004). Callers usually need only
+1971, Cohen 1960, Gwet 2014, Krippendorff 2004) and, for token-wise alpha, against the
+``krippendorff`` package. Callers usually need only
 ``report.build`` and ``report.document_report`` with the dataclasses of ``data``.
 """
 
@@ -43,6 +44,8 @@ from annotator.core.agreement.spans import (
     span_f1,
     unitizing_alpha,
 )
+from annotator.core.agreement.token_alpha import TokenAlpha, token_alpha, with_tokens
+from annotator.core.agreement.tokenizer import span_tokens, tokenize
 
 __all__ = [
     "DEFAULT_BLOCK_LABEL",
@@ -56,6 +59,7 @@ __all__ = [
     "Metric",
     "RelationUnit",
     "SpanUnit",
+    "TokenAlpha",
     "UnitizingCategory",
     "UnitizingResult",
     "alpha_from_counts",
@@ -75,5 +79,9 @@ __all__ = [
     "relation_f1_strict",
     "reliability_counts",
     "span_f1",
+    "span_tokens",
+    "token_alpha",
+    "tokenize",
     "unitizing_alpha",
+    "with_tokens",
 ]

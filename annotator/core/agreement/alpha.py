@@ -26,11 +26,13 @@ Metric = Literal["nominal", "ordinal", "interval", "ratio"]
 METRICS: tuple[Metric, ...] = ("nominal", "ordinal", "interval", "ratio")
 
 
-def coincidence_matrix(counts: ArrayLike) -> NDArray[np.float64]:
-    """``o_ck = sum_u (n_uc * n_uk - [c == k] * n_uc) / (m_u - 1)`` over pairable units.
+def coincidence_matrix(counts: ArrayLike, weights: ArrayLike | None = None) -> NDArray[np.float64]:
+    """``o_ck = sum_u w_u (n_uc * n_uk - [c == k] * n_uc) / (m_u - 1)`` over pairable units.
 
     Each unit contributes its ``m_u (m_u - 1)`` ordered pairs of judgements, weighted by
     ``1 / (m_u - 1)`` so that a unit contributes ``m_u`` pairable values in total.
+    ``weights`` (default 1) says how many identical units a row stands for: token alpha
+    has millions of tokens but only a few hundred thousand distinct runs of them.
     """
     table = np.asarray(counts, dtype=np.float64)
     if table.ndim != 2:
@@ -39,6 +41,8 @@ def coincidence_matrix(counts: ArrayLike) -> NDArray[np.float64]:
     pairable = per_unit >= 2
     table = table[pairable]
     weighted = table / (per_unit[pairable] - 1.0)[:, None]
+    if weights is not None:
+        weighted *= _weights(weights, len(per_unit))[pairable][:, None]
     coincidences = table.T @ weighted
     coincidences[np.diag_indices_from(coincidences)] -= weighted.sum(axis=0)
     return coincidences
@@ -75,21 +79,36 @@ def distance_matrix(
     raise ValueError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
 
 
+def _weights(weights: ArrayLike, n_rows: int) -> NDArray[np.float64]:
+    numbers = np.asarray(weights, dtype=np.float64)
+    if numbers.shape != (n_rows,):
+        raise ValueError("weights must give one number per row of counts")
+    return numbers
+
+
 def alpha_from_counts(
-    counts: ArrayLike, metric: Metric = "nominal", values: ArrayLike | None = None
+    counts: ArrayLike,
+    metric: Metric = "nominal",
+    values: ArrayLike | None = None,
+    weights: ArrayLike | None = None,
 ) -> Coefficient:
     """Alpha from a units x values count matrix whose columns follow ``values``.
 
     ``values`` gives the numbers behind the columns for interval and ratio; for ordinal
-    only the column order matters. ``value`` is ``None`` when alpha is undefined: fewer
-    than two pairable values, or no expected disagreement (a single value used).
+    only the column order matters. ``weights`` makes row ``u`` stand for ``weights[u]``
+    identical units (``n_units`` then counts them all). ``value`` is ``None`` when alpha
+    is undefined: fewer than two pairable values, or no expected disagreement (a single
+    value used).
     """
     table = np.asarray(counts, dtype=np.float64)
     if table.ndim != 2:
         raise ValueError("counts must be a units x values matrix")
     per_unit = table.sum(axis=1)
-    n_units = int(np.count_nonzero(per_unit >= 2))
-    coincidences = coincidence_matrix(table)
+    if weights is None:
+        n_units = int(np.count_nonzero(per_unit >= 2))
+    else:
+        n_units = int(round(float(_weights(weights, len(per_unit))[per_unit >= 2].sum())))
+    coincidences = coincidence_matrix(table, weights)
     marginals = coincidences.sum(axis=1)
     total = float(marginals.sum())
     n_values = int(round(total))

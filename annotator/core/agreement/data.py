@@ -20,12 +20,20 @@ RESERVED_ANNOTATORS = frozenset({"gold", "suggestions"})
 
 @dataclass(frozen=True, slots=True)
 class SpanUnit:
-    """A labelled character range ``[start, end)`` in code points of the canonical text."""
+    """A labelled character range ``[start, end)`` in code points of the canonical text.
+
+    ``token_start``/``token_end`` are the tokens the span shares a character with,
+    ``[token_start, token_end)`` counted from the document's first token (see
+    ``tokenizer``); ``None`` when the reader did not tokenize the text. Only token alpha
+    reads them.
+    """
 
     uid: str
     start: int
     end: int
     label: str
+    token_start: int | None = None
+    token_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +68,17 @@ class AnnotatorWork:
 
 @dataclass(frozen=True, slots=True)
 class DocAnnotations:
-    """Everything the agreement report needs about one document: no text, only sizes."""
+    """Everything the agreement report needs about one document: no text, only sizes.
+
+    ``n_tokens`` is the number of tokens of the text, given with the spans' token ranges
+    by readers that tokenize (``token_alpha.with_tokens``, the store); ``None`` leaves
+    the document out of token alpha only. Keeping counts, not the text, keeps memory flat
+    over a whole project.
+    """
 
     doc_id: str
     title: str
     text_length: int
     n_blocks: int
     annotators: dict[str, AnnotatorWork]
+    n_tokens: int | None = None

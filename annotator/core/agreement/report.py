@@ -6,7 +6,10 @@
   annotators count on it. Everything left out is counted under ``excluded``;
 * on a done document an unmarked block is ``content`` (the annotator saw it and left it);
 * spans must lie inside the text and be non-empty; relations must join two of the same
-  annotator's counted spans.
+  annotator's counted spans;
+* token alpha (``token_alpha``) needs the document's token count and its spans' token
+  ranges, which readers holding the text fill in; a counted document without them is
+  left out of token alpha only (``excluded.documents_without_tokens``).
 
 Every figure sits beside the number of units behind it (``n_units``, ``n_compared``...),
 and an undefined figure is ``None``, never NaN. The whole corpus is flattened into NumPy
@@ -53,6 +56,13 @@ from annotator.core.agreement.spans import (
     pooled,
     unitizing_components,
 )
+from annotator.core.agreement.token_alpha import (
+    PRIORITY,
+    TokenAlpha,
+    TokenGrid,
+    TokenInput,
+    priority_order,
+)
 
 SCHEMA_VERSION = 1
 
@@ -68,7 +78,32 @@ DEFINITIONS = {
     ),
     "spans.f1_exact": "2 * one-to-one matches with identical offsets and label / all spans",
     "spans.f1_overlap": "2 * one-to-one matches sharing a character and the label / all spans",
-    "spans.alpha_u": "Krippendorff's unitizing alpha (1995/2004; DKPro Agreement form)",
+    "spans.alpha_u": (
+        "Krippendorff's unitizing alpha (1995/2004; DKPro Agreement form): compares the "
+        "annotators' character ranges per label, a boundary difference weighted by its "
+        "squared length, the gaps between spans included; n_units_alpha_u = spans"
+    ),
+    "spans.token_alpha": (
+        "token-wise Krippendorff's alpha, nominal, tokens as units: each annotator gives each "
+        "token of a document done by at least two annotators the label of the span covering "
+        "it, or 'none'; a span covers every token it shares a character with. Tokens: "
+        "spaCy's English tokenizer rules on prose (the export's tokenizer, restated without "
+        "spaCy; whitespace is never a token). A token under spans of several labels takes "
+        "the first of " + " > ".join(PRIORITY) + " (then other labels in schema order). "
+        "n_tokens = tokens of the documents compared, n_judgements = tokens x annotators"
+    ),
+    "spans.per_label.token_alpha": (
+        "token alpha of one label against the rest: each annotator's token is inside a span "
+        "of this label or not (no overlap rule needed); n_judgements = token judgements "
+        "inside this label"
+    ),
+    "spans.token_alpha_vs_alpha_u": (
+        "different measures of the same spans, not interchangeable: token alpha asks token "
+        "by token whether two annotators gave the same label, so a one-token boundary slip "
+        "costs one token; alpha_u compares the spans as character ranges. Compare token "
+        "alpha with corpora that publish token-wise alpha (PARC 3.0, PolNeAR), alpha_u with "
+        "those that publish unitizing alpha (Krippendorff's alpha_u, DKPro Agreement)"
+    ),
     "relations.f1_strict": "relations between identical spans with the same label",
     "relations.f1_matched": "relations between spans paired by the overlap matching",
     "doc_labels.alpha": "Krippendorff's alpha; ordinal for ordered scales, else nominal",
@@ -100,6 +135,10 @@ class _Corpus:
     span_label: IntArray = field(default_factory=lambda: as_int([]))
     span_start: IntArray = field(default_factory=lambda: as_int([]))
     span_end: IntArray = field(default_factory=lambda: as_int([]))
+    span_token_start: IntArray = field(default_factory=lambda: as_int([]))
+    span_token_end: IntArray = field(default_factory=lambda: as_int([]))
+    doc_tokens: IntArray = field(default_factory=lambda: as_int([]))
+    """Tokens per counted document; -1 when it has none (left out of token alpha)."""
     relation_labels: list[str] = field(default_factory=list)
     relation_doc: IntArray = field(default_factory=lambda: as_int([]))
     relation_annotator: IntArray = field(default_factory=lambda: as_int([]))
@@ -175,7 +214,8 @@ def _collect(
     counts: Counter[str] = Counter()
     coverage_rows: list[tuple[int, int]] = []
     block_rows: list[tuple[int, int, int]] = []
-    span_rows: list[tuple[int, int, int, int, int]] = []
+    span_rows: list[tuple[int, int, int, int, int, int, int]] = []
+    token_counts: list[int] = []
     relation_rows: list[tuple[int, int, int, int, int]] = []
     doc_label_rows: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     lengths: list[int] = []
@@ -204,6 +244,7 @@ def _collect(
         n_blocks = max(int(doc.n_blocks), 0)
         lengths.append(length)
         block_counts.append(n_blocks)
+        tokens = -1 if doc.n_tokens is None else int(doc.n_tokens)
         for position, work in sorted(done, key=lambda item: item[0]):
             coverage_rows.append((number, position))
             for block, label in work.block_labels.items():
@@ -224,7 +265,10 @@ def _collect(
                 if column is None:
                     column = span_index[span.label] = _index(corpus.span_labels, span.label)
                 uids[span.uid] = len(span_rows)
-                span_rows.append((number, position, column, span.start, span.end))
+                first, stop = span.token_start, span.token_end
+                if first is None or stop is None or not 0 <= first <= stop <= tokens:
+                    tokens = first = stop = -1  # the document leaves token alpha
+                span_rows.append((number, position, column, span.start, span.end, first, stop))
             for relation in work.relations:
                 head = uids.get(relation.head_uid)
                 child = uids.get(relation.child_uid)
@@ -251,6 +295,7 @@ def _collect(
                     rank = scale[value] = _index(corpus.doc_label_values[name], value)
                 doc_label_rows[name].append((number, position, rank))
         block_offset += n_blocks
+        token_counts.append(tokens)
 
     n_docs = len(corpus.doc_ids)
     n_annotators = len(corpus.annotators)
@@ -265,14 +310,17 @@ def _collect(
     if block_rows:
         blocks = as_int(block_rows)
         corpus.block_values[blocks[:, 0], blocks[:, 1]] = blocks[:, 2]
-    spans = as_int(span_rows).reshape(-1, 5)
+    spans = as_int(span_rows).reshape(-1, 7)
     (
         corpus.span_doc,
         corpus.span_annotator,
         corpus.span_label,
         corpus.span_start,
         corpus.span_end,
-    ) = (spans[:, column].copy() for column in range(5))
+        corpus.span_token_start,
+        corpus.span_token_end,
+    ) = (spans[:, column].copy() for column in range(7))
+    corpus.doc_tokens = as_int(token_counts)
     relations = as_int(relation_rows).reshape(-1, 5)
     (
         corpus.relation_doc,
@@ -298,6 +346,7 @@ def _collect(
         "spans_invalid": counts["spans_invalid"],
         "relations_dangling": counts["relations_dangling"],
         "doc_label_values_unknown": counts["doc_label_values_unknown"],
+        "documents_without_tokens": int(np.count_nonzero(corpus.doc_tokens < 0)),
     }
     return corpus
 
@@ -509,6 +558,8 @@ def _spans(
     unitizing = _unitizing_input(corpus)
     per_category, continuum, merged = unitizing_components(unitizing)
     alpha_u, _, _ = pooled(per_category)
+    grid = _token_grid(corpus)
+    tokens = grid.alpha()
     totals = {name: np.zeros(size) for name in ("compared", "exact", "overlap")}
     doc_exact = np.zeros(corpus.n_docs)
     doc_overlap = np.zeros(corpus.n_docs)
@@ -527,14 +578,17 @@ def _spans(
         doc_size += result.doc_size
         pair_categories, _, _ = unitizing_components(unitizing, [first, second])
         pair_alpha, _, _ = pooled(pair_categories)
+        pair_tokens = grid.alpha([first, second])
         per_pair[(first, second)] = {
             **_f1_block(result.exact.sum(), result.overlap.sum(), compared.sum()),
             "alpha_u": pair_alpha,
+            **_token_block(pair_tokens),
             "per_label": {
                 label: {
                     **_f1_block(result.exact[i], result.overlap[i], compared[i]),
                     "alpha_u": pair_categories[i].alpha,
                     "n_units_alpha_u": pair_categories[i].n_units,
+                    **_token_block(pair_tokens, i),
                 }
                 for i, label in enumerate(labels)
             },
@@ -547,6 +601,7 @@ def _spans(
             "alpha_u_observed": per_category[i].observed,
             "alpha_u_expected": per_category[i].expected,
             "n_units_alpha_u": per_category[i].n_units,
+            **_token_block(tokens, i),
             "n_spans": int(n_spans[i]),
         }
         for i, label in enumerate(labels)
@@ -561,8 +616,47 @@ def _spans(
     }
     with np.errstate(invalid="ignore", divide="ignore"):
         f1_mean = np.where(doc_size > 0, (doc_exact + doc_overlap) / doc_size, 1.0)
-    section = {"labels": labels, "micro": micro, "per_label": per_label}
+    section = {
+        "labels": labels,
+        "micro": micro,
+        **_token_block(tokens),
+        "token_label_priority": [labels[i] for i in priority_order(labels)],
+        "token_overlaps_resolved": tokens.overlaps_resolved,
+        "per_label": per_label,
+    }
     return section, per_pair, 1.0 - f1_mean, span_maps
+
+
+def _token_grid(corpus: _Corpus) -> TokenGrid:
+    """Token runs of the counted, tokenized documents (see ``token_alpha``)."""
+    return TokenGrid(
+        TokenInput(
+            n_tokens=corpus.doc_tokens,
+            coverage=corpus.coverage,
+            doc=corpus.span_doc,
+            rater=corpus.span_annotator,
+            category=corpus.span_label,
+            first=corpus.span_token_start,
+            stop=corpus.span_token_end,
+            n_categories=len(corpus.span_labels),
+            priority=priority_order(corpus.span_labels),
+        )
+    )
+
+
+def _token_block(result: TokenAlpha, category: int | None = None) -> dict[str, Any]:
+    """``token_alpha`` with ``n_tokens`` and ``n_judgements``, overall or for one label."""
+    if category is None:
+        return {
+            "token_alpha": result.overall.value,
+            "n_tokens": result.n_tokens,
+            "n_judgements": result.n_judgements,
+        }
+    return {
+        "token_alpha": result.per_category[category].value,
+        "n_tokens": result.n_tokens,
+        "n_judgements": result.judgements[category],
+    }
 
 
 # --- relations ---------------------------------------------------------------------------
@@ -853,6 +947,9 @@ def document_report(
         },
         "spans": {
             "micro": report["spans"]["micro"],
+            "token_alpha": report["spans"]["token_alpha"],
+            "n_tokens": report["spans"]["n_tokens"],
+            "n_judgements": report["spans"]["n_judgements"],
             "per_label": report["spans"]["per_label"],
             "pairs": [],
         },

@@ -131,6 +131,7 @@ def test_only_documents_done_by_two_count_and_the_rest_is_counted() -> None:
         "spans_invalid": 2,
         "relations_dangling": 1,
         "doc_label_values_unknown": 1,
+        "documents_without_tokens": 2,  # built without texts: no token alpha
         "spans_merged_for_alpha_u": 0,
     }
     assert result["documents_by_annotator"] == {"alice": 2, "bob": 2, "carol": 0}
