@@ -30,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     from annotator.services.block_models import store_attribution_model, store_block_model
-    from annotator.services.training import train_attributions, train_blocks
+    from annotator.services.retraining import retrain
+    from annotator.services.training import train_attributions
 
     project = project_from(args)
     try:
@@ -41,8 +42,10 @@ def run(args: argparse.Namespace) -> int:
                   "attribution rules are in use")
             return 0
         with progress_bar("training clutter", "doc") as update:
-            summary = train_blocks(project, with_base=not args.no_base,
-                                   progress=lambda done, total, _stage: update(done, total))
+            # as the window trains: in a child process, recording the done count it
+            # learnt from so the window's "every N done documents" counts from here
+            summary, _count = retrain(project, with_base=not args.no_base,
+                                      progress=lambda done, total, _stage: update(done, total))
         lines = summary.lines()
         if not args.blocks_only:
             with progress_bar("training attributions", "doc") as update:
