@@ -75,3 +75,12 @@ def test_team_server_round_trip(tmp_path: Path, samples) -> None:  # type: ignor
     again = tmp_path / "sqlite.jsonl"
     cli("export", "--project", str(local), "--all", "--out", str(again), home=tmp_path)
     assert again.read_bytes() == exported.read_bytes()
+
+    # Clutter learning on the server: train from the done documents (in a child process
+    # that opens the same URL), suggest, and a second run finds everything up to date.
+    trained = cli("train", "--blocks-only", "--project", URL, home=tmp_path)
+    assert "learnt from 3 done documents" in trained.stdout
+    first = cli("suggest", "--project", URL, home=tmp_path)
+    assert first.stdout.startswith("3 documents processed")
+    second = cli("suggest", "--project", URL, home=tmp_path)
+    assert second.stdout.startswith("0 documents processed") and "3 already up to date" in second.stdout
