@@ -50,6 +50,7 @@ from annotator.store.suggestions import (
     replace_for_document,
     restamp,
     stored_versions,
+    update_block_layer,
 )
 
 CHUNK = 32
@@ -62,6 +63,7 @@ class SuggestSummary:
     suggestions: int = 0
     skipped: int = 0  # already processed by this pipeline version
     rechecked: int = 0  # block layer re-checked, suggestions unchanged: only re-stamped
+    updated: int = 0  # block layer re-checked and rewritten without a parse
     model: str = ""
     notice: str | None = None
     cancelled: bool = False
@@ -72,6 +74,8 @@ class SuggestSummary:
                 f"{self.skipped} already up to date")
         if self.rechecked:
             text += f", {self.rechecked} re-checked and unchanged"
+        if self.updated:
+            text += f", {self.updated} clutter updated without a parse"
         text += f" (model {self.model})"
         return text + (", cancelled" if self.cancelled else "")
 
@@ -135,22 +139,34 @@ def _plan(candidates: list[int], stored: dict[int, str], version: str, force: bo
     return wanted, recheck
 
 
-def _unchanged(project: Project, doc_id: int, version: str,
-               block_model: BlockModel | None) -> bool:
-    """Re-check one document's clutter; re-stamp it when nothing changed."""
+def _recheck(project: Project, doc_id: int, version: str,
+             block_model: BlockModel | None) -> str:
+    """Re-check one document's clutter without a parse.
+
+    ``"same"``: nothing changed, the run is re-stamped. ``"updated"``: blocks were only
+    added to the clutter (the usual effect of learning a site's template), so the block
+    layer is rewritten and claims and attributions inside the new clutter dropped, as a
+    full run would. ``"redo"``: a block left the clutter, and the claims and attributions
+    it may hold were never kept, so the document needs its parse again.
+    """
     with project.sessions() as session:
         doc = get_document(session, doc_id)
         if doc is None:
-            return True
+            return "same"
         inputs = _BlockInputs(doc.text, [(s, e) for _, s, e in document_blocks(session, doc_id)],
                               block_evidence(session, doc_id), block_repeats(session, doc_id))
         before = block_keys(session, doc_id)
-    after = {(s["label"], s["start"], s["end"]) for s in inputs.suggest(block_model)}
-    if after != before:
-        return False
+    found = inputs.suggest(block_model)
+    after = {(s["label"], s["start"], s["end"]) for s in found}
+    if after == before:
+        with project.session() as session:
+            restamp(session, doc_id, version)
+        return "same"
+    if not {(s, e) for _, s, e in before} <= {(s, e) for _, s, e in after}:
+        return "redo"
     with project.session() as session:
-        restamp(session, doc_id, version)
-    return True
+        update_block_layer(session, doc_id, version, [NewSuggestion(**s) for s in found])
+    return "updated"
 
 
 def run_suggest(
@@ -193,13 +209,16 @@ def run_suggest(
             if cancelled and cancelled():
                 summary.cancelled = True
                 return summary
-            if _unchanged(project, doc_id, version, block_model):
+            outcome = _recheck(project, doc_id, version, block_model)
+            if outcome == "same":
                 summary.rechecked += 1
+            elif outcome == "updated":
+                summary.updated += 1
             else:
                 wanted.append(doc_id)
             if progress:
                 progress(checked, len(wanted) + len(recheck))
-        done_before = summary.rechecked
+        done_before = summary.rechecked + summary.updated
         total = done_before + len(wanted)
         for start in range(0, len(wanted), CHUNK):
             if cancelled and cancelled():

@@ -91,6 +91,38 @@ def replace_for_document(
     restamp(session, document_id, model_version)
 
 
+def update_block_layer(session: Session, document_id: int, model_version: str,
+                       items: Sequence[NewSuggestion]) -> None:
+    """Make ``items`` the document's block suggestions without touching the rows that
+    stay (their ids and verdicts survive), drop claim and attribution suggestions that
+    now lie inside a suggested block, and record the run."""
+    current = {
+        (label, start, end): sid
+        for sid, label, start, end in session.execute(
+            select(Suggestion.id, Suggestion.label, Suggestion.start, Suggestion.end)
+            .where(Suggestion.document_id == document_id, Suggestion.layer == "block")
+        ).all()
+    }
+    wanted = {(s.label, s.start, s.end): s for s in items}
+    gone = [sid for key, sid in current.items() if key not in wanted]
+    if gone:
+        session.execute(delete(Suggestion).where(Suggestion.id.in_(gone)))
+    fresh = [s for key, s in wanted.items() if key not in current]
+    if fresh:
+        session.execute(insert(Suggestion), [
+            {"document_id": document_id, "layer": s.layer, "label": s.label, "start": s.start,
+             "end": s.end, "score": s.score, "rule": s.rule, "model_version": model_version,
+             "attrs": dict(s.attrs)}
+            for s in fresh
+        ])
+    for s in items:
+        session.execute(delete(Suggestion).where(
+            Suggestion.document_id == document_id,
+            Suggestion.layer.in_(("claim", "attribution")),
+            Suggestion.start >= s.start, Suggestion.end <= s.end))
+    restamp(session, document_id, model_version)
+
+
 def stored_versions(session: Session) -> dict[int, str]:
     """The version that last processed each document (documents never run are absent)."""
     return dict(session.execute(

@@ -137,7 +137,8 @@ def test_training_on_done_documents_changes_a_held_out_documents_suggestions(
     assert summary.version.startswith("blocks-")
 
     again = run_suggest(project)
-    assert again.processed >= 1  # the held-out article's clutter changed: redone
+    # the held-out article gained clutter: its block layer is rewritten without a parse
+    assert again.updated >= 1 and again.updated + again.processed + again.rechecked == 12
     after = _block_suggestions(project, held_out)
     # the template's lines are flagged, with the labels the annotators gave them
     assert after[(tagline[1], tagline[2])][1] == "promo"
@@ -151,7 +152,8 @@ def test_a_rule_table_edit_re_suggests_exactly_the_documents_it_affects(
     rules = tmp_path / "rules"
     shutil.copytree(resources_dir() / "clutter", rules)
     monkeypatch.setenv("ANNOTATOR_RULES_DIR", str(rules))
-    line = "Follow the Lantern on the coast radio every evening for the tide and weather report."
+    line = ("The harbour council approved a ferry budget of 4.2 million pounds on Monday, "
+            "officials said.")
     texts = {
         "a.txt": _site_article(101),
         "b.txt": _site_article(102).replace(FOOTER, line),
@@ -162,6 +164,10 @@ def test_a_rule_table_edit_re_suggests_exactly_the_documents_it_affects(
     import_paths(project, [tmp_path / n for n in texts])
     run_suggest(project)
     before = {d: _block_suggestions(project, d) for d in (1, 2, 3)}
+    radio = _block_of(project, 2, "The harbour council approved a ferry budget")
+    with project.sessions() as session:
+        had_claim = any(r.layer in ("claim", "attribution") and radio[1] <= r.start
+                        and r.end <= radio[2] for r in for_document(session, 2))
     service = AnnotationService(project, "alice")
     rejected = {}
     for doc_id in (1, 2):  # a verdict on each: they must survive what follows
@@ -173,11 +179,17 @@ def test_a_rule_table_edit_re_suggests_exactly_the_documents_it_affects(
     table.write_text(table.read_text(encoding="utf-8").replace(
         "[promo]\n", f'[promo]\nsure = ["{line}"]\n', 1), encoding="utf-8")
     summary = run_suggest(project)
-    assert (summary.processed, summary.rechecked) == (1, 2)  # b.txt redone; a, c re-stamped
+    # b.txt gains a clutter block: updated in place, no parse; a and c are re-stamped
+    assert (summary.processed, summary.updated, summary.rechecked) == (0, 1, 2)
     after = {d: _block_suggestions(project, d) for d in (1, 2, 3)}
     assert after[1] == before[1] and after[3] == before[3]  # same rows, same ids
-    target = _block_of(project, 2, "Follow the Lantern on the coast radio")
+    target = _block_of(project, 2, "The harbour council approved a ferry budget")
     assert after[2][(target[1], target[2])][1] == "promo"
+    with project.sessions() as session:  # nothing is suggested inside clutter, as in a full run
+        inside = [r for r in for_document(session, 2) if r.layer in ("claim", "attribution")
+                  and target[1] <= r.start and r.end <= target[2]]
+    assert inside == []
+    assert had_claim, "the line held a claim or attribution before it became clutter"
     with project.sessions() as session:
         for doc_id, sid in rejected.items():
             kept = [r.id for r in for_document(session, doc_id, service.annotator_id)
@@ -186,3 +198,14 @@ def test_a_rule_table_edit_re_suggests_exactly_the_documents_it_affects(
             if doc_id == 1:
                 assert kept == [sid]  # not rewritten at all
     assert run_suggest(project).skipped == 3  # nothing left to do
+
+    # Taking the line out again: a block leaves the clutter, and the claims and
+    # attributions it may hold were never kept, so b.txt is parsed again.
+    table.write_text(table.read_text(encoding="utf-8").replace(f'sure = ["{line}"]\n', ""),
+                     encoding="utf-8")
+    summary = run_suggest(project)
+    assert (summary.processed, summary.updated, summary.rechecked) == (1, 0, 2)
+    restored = _block_suggestions(project, 2)
+    assert {k: label for k, (_id, label) in restored.items()} == {
+        k: label for k, (_id, label) in before[2].items()}
+    assert (target[1], target[2]) not in restored
