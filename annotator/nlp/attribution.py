@@ -23,19 +23,29 @@ Span conventions (character offsets, code points, end exclusive):
   ("a senior western diplomat", not "..., whose country is ..."; "Reports at the time";
   "US Secretary of Defense Lloyd Austin"). A name in apposition without a comma and a
   name written again in another script in brackets stay inside ("Councillor Omar
-  Haddad (عمر حداد)"). A pronoun source is the pronoun; its naming and kind come from
-  the antecedent, whose text is ``attrs["resolved"]``. ``None`` for agentless reports
-  ("it was reported that ...", "reportedly").
-* **cue**: the reporting verb ("said", "told", "quoted", "believes"), a nominal cue
-  ("statement" in "X's statement that ..."), "according to", the hearsay adverb, or
-  the colon or dash of a layout form ("Name: ...", "― Name"). Medium phrases such as
-  "in a statement" are not part of the cue; they show in ``rule`` ("+statement") and
-  raise the score.
+  Haddad (عمر حداد)"). A pronoun source is the pronoun, a relative pronoun too ("...,
+  who said"); their naming and kind come from the antecedent, whose text is
+  ``attrs["resolved"]``. Short names ("Holm"), speaker labels ("MAYOR FROST", "Q"),
+  partitives ("One of them") and roles with a name in apposition ("Its director, Mira
+  Sand,") are resolved the same way. ``None`` for agentless reports ("it was reported
+  that ...", "reportedly").
+* **cue**: the reporting verb ("said", "told", "quoted", "believes") with the
+  preposition or particle it needs ("called for", "called on", "texted to say"), the
+  adjective of "is confident", a nominal cue ("statement" in "X's statement that
+  ..."), "according to", the hearsay adverb, or the colon or dash of a layout form
+  ("Name: ...", "― Name"). Medium phrases such as "in a statement" are not part of the
+  cue; they show in ``rule`` ("+statement") and raise the score.
 * **content**: the reported clause or quotation. The complementiser "that" and
   punctuation outside quotation marks are left out; **a quotation keeps its quotation
   marks**, and a content span never splits a quotation (a clause that runs into a quote
-  is widened to the closing mark), so a direct quote is exactly ``“...”`` and
-  ``quote_type`` can be read off the span.
+  is widened to the closing mark, unless the quote holds the cue itself: a report
+  nested in a quotation), so a direct quote is exactly ``“...”`` and ``quote_type`` can
+  be read off the span. Two coordinated "that" clauses, a quotation interrupted by its
+  cue and two clauses around a parenthetical cue ("A, he said, and B") are two
+  contents (two suggestions); a cue that interrupts one clause ("The merger, one
+  member said, could ...", medial "according to") lies inside its content. A
+  transcript or Q&A turn is the whole paragraph after the label; a quotation after a
+  tagged one in the same paragraph, or opening the next, continues it (``cue`` None).
 
 ``attrs`` holds ``naming`` (named / unnamed / vague), ``kind`` (see DESIGN.md; ``other``
 when the text does not show it), ``quote_type`` (direct / indirect / mixed),

@@ -94,6 +94,8 @@ EVIDENCE: tuple[str, ...] = (
     # pronoun and definite description sources
     "resolved:pronoun",
     "resolved:description",
+    "resolved:name",
+    "resolved:relative",
     "unresolved:pronoun",
     # the rest
     "medium:statement",
@@ -114,7 +116,10 @@ EVIDENCE: tuple[str, ...] = (
   a person noun ("diplomat"), an institution or outlet, a document ("report", "poll"),
   a pronoun, anything else, or no source; exactly one.
 * ``resolved:pronoun`` / ``resolved:description``: the source was resolved to an
-  earlier named mention (``attrs["resolved"]``); ``unresolved:pronoun``: it was not.
+  earlier named mention (``attrs["resolved"]``); ``unresolved:pronoun``: it was not;
+  ``resolved:name``: a short name, speaker label or role with a name in apposition
+  was resolved to the full name; ``resolved:relative``: a relative pronoun ("who")
+  to the noun it modifies.
 * ``medium:statement``: "in a statement", "at a news conference" hangs on the cue.
 * ``nested``: the statement was passed on by an intermediary.
 * ``exchange``: the quote is a turn in a dialogue of alternating speakers.

@@ -12,6 +12,8 @@ unresolved.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -36,6 +38,35 @@ _CORPORATE = frozenset(
 )
 _COMPANY_WORDS = frozenset({"company", "firm", "group", "corporation"})
 ANTECEDENT_WINDOW = 2500  # characters: pronouns refer back at most a few paragraphs
+#: Honorifics that come before a surname ("Ms Stroud", "Dr. Marou"): not part of the name.
+HONORIFICS = frozenset(
+    {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lord", "lady"}
+)
+_WORD = re.compile(r"[\w.'’-]+")
+
+
+def name_words(text: str) -> list[str]:
+    """Lower-cased words of a name, without possessive endings and full stops
+    ("Dr. Katrin Sollberg’s" -> dr, katrin, sollberg)."""
+    out = []
+    for w in _WORD.findall(text.casefold()):
+        w = re.sub(r"['’]s$", "", w).strip(".'’-")
+        if w:
+            out.append(w)
+    return out
+
+
+def short_name(tokens: Iterable[Token]) -> list[str] | None:
+    """The name words of a source that gives a name alone, without its first name or
+    office ("Holm", "Ms Stroud", "Mayor Frost"), else ``None``."""
+    toks = [t for t in tokens if not (t.is_punct or t.is_space)]
+    if not toks or len(toks) > 3 or any(t.pos_ not in ("PROPN", "NOUN") for t in toks):
+        return None
+    titles = HONORIFICS | cues.UNIQUE_OFFICES | cues.PERSON_NOUNS
+    names = [t for t in toks if t.lower_.rstrip(".") not in titles]
+    if len(names) != 1 or names[0].pos_ != "PROPN":
+        return None
+    return name_words(names[0].text)
 
 
 # --- classification -------------------------------------------------------------------
@@ -268,8 +299,11 @@ def mention_gender(tokens: list[Token]) -> str:
         return "f"
     if any(w in cues.MALE_WORDS for w in lowers):
         return "m"
+    titles = HONORIFICS | cues.PERSON_NOUNS | cues.UNIQUE_OFFICES
     for tok in tokens:
-        if tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN":
+        # The first name, however the entity was tagged ("Assistant coach Nadia Frei"
+        # read as an organisation); titles before it do not count.
+        if tok.pos_ == "PROPN" and tok.lower_.rstrip(".") not in titles:
             if tok.lower_ in cues.FEMALE_NAMES:
                 return "f"
             if tok.lower_ in cues.MALE_NAMES:
@@ -306,6 +340,7 @@ class Resolver:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self.text = doc.text  # spaCy rebuilds ``doc.text`` from the tokens on every access
         self._entities: list[Mention] | None = None
         self.sources: list[Mention] = []
 
@@ -325,7 +360,8 @@ class Resolver:
         start = ent.start
         while start > 0:
             prev = self.doc[start - 1]
-            if prev.head.i in range(ent.start, ent.end) and prev.dep_ in (
+            # "Defence Minister Oskar Lind": each title word hangs on the next.
+            if prev.head.i in range(start, ent.end) and prev.dep_ in (
                 "compound",
                 "amod",
                 "det",
@@ -336,7 +372,15 @@ class Resolver:
                 break
         tokens = list(self.doc[start : ent.end])
         appos = [t for c in root.children if c.dep_ == "appos" for t in c.subtree]
-        person = label == "PERSON"
+        # The small model tags some names as organisations; one set off as the name of
+        # a person noun ("the finance spokesman, Emil Sarkis,") or opening with a common
+        # first name is a person's.
+        named_person = (root.dep_ == "appos" and bool(
+            forms(root.head) & (cues.PERSON_NOUNS | cues.SPOKESPERSON_WORDS)
+        )) or (len(ent) >= 2 and ent[0].lower_ in cues.FEMALE_NAMES | cues.MALE_NAMES)
+        person = label == "PERSON" or (label == "ORG" and named_person)
+        if person and label != "PERSON":
+            label = "PERSON"
         words = _words([t for t in tokens + appos if t.pos_ in ("NOUN", "PROPN", "ADJ")])
         if label == "ORG" and any(t.lower_ in _CORPORATE for t in tokens):
             words |= _COMPANY_WORDS
@@ -356,6 +400,19 @@ class Resolver:
         self, span: SpanRef, head: Token, info: SourceInfo, target: Mention | None
     ) -> Mention:
         """Register a classified source (in text order) so later ones can refer to it."""
+        m = self.mention(span, head, info, target)
+        if head.pos_ == "PRON" and target is not None and not target.final().gender:
+            low = head.lower_
+            target.final().gender = (
+                "f" if low in _FEMALE_PRONOUNS else "m" if low in _MALE_PRONOUNS else ""
+            )
+        self.sources.append(m)
+        return m
+
+    def mention(
+        self, span: SpanRef, head: Token, info: SourceInfo, target: Mention | None = None
+    ) -> Mention:
+        """A mention of ``span`` (not registered: see ``source_mention``)."""
         sp = self.doc.char_span(span[0], span[1], alignment_mode="expand")
         tokens = list(sp) if sp is not None else [head]
         appos = [t for c in head.children if c.dep_ == "appos" for t in c.subtree]
@@ -376,12 +433,6 @@ class Resolver:
             target=target,
             anaphor=target is not None or pron,
         )
-        if pron and target is not None and not target.final().gender:
-            low = head.lower_
-            target.final().gender = (
-                "f" if low in _FEMALE_PRONOUNS else "m" if low in _MALE_PRONOUNS else ""
-            )
-        self.sources.append(m)
         return m
 
     # -- resolving -----------------------------------------------------------------
@@ -415,7 +466,7 @@ class Resolver:
 
     def resolve_pronoun(self, pronoun: Token, exclude: SpanRef | None) -> Mention | None:
         """The nearest compatible earlier mention (number, person, gender agree)."""
-        low = pronoun.lower_
+        low = "they" if pronoun.lower_ in ("those", "these") else pronoun.lower_
         for m in self._ordered(self._pool(pronoun.idx, exclude)):
             final = m.final()
             if low in PERSON_PRONOUNS:
@@ -444,7 +495,8 @@ class Resolver:
         modifiers = [
             c for c in head.children if c.dep_ in ("amod", "compound") and c.pos_ != "PROPN"
         ]
-        for m in self._ordered(self._pool(head.idx, exclude)):
+        ordered = self._ordered(self._pool(head.idx, exclude))
+        for m in ordered:
             final = m.final()
             if final.head.i == head.i or final.plural != plural:
                 continue
@@ -452,9 +504,77 @@ class Resolver:
                 continue
             if not person_noun and final.person:
                 continue
+            if not person_noun and forms(final.head) & cues.DOCUMENT_NOUNS:
+                continue  # "the council" is not "the council's consultation report"
             if head_forms & final.words and all(forms(c) & final.words for c in modifiers):
                 return m
+        if head_forms & cues.ORGANISATION_DESCRIPTIONS and not modifiers and not plural:
+            # "the airline" after "Kestrel Air": the nearest organisation by name.
+            for m in ordered:
+                final = m.final()
+                if (
+                    final.org
+                    and final.subject
+                    and not final.person
+                    and final.head.pos_ == "PROPN"  # "Harbour Foods" is one company
+                    and final.head.ent_type_ not in ("GPE", "LOC", "FAC")
+                    and not forms(final.head) & (cues.DOCUMENT_NOUNS | cues.MEDIA_NOUNS)
+                ):
+                    return m
         return None
+
+    def resolve_group(self, noun: Token, exclude: SpanRef | None) -> Mention | None:
+        """The group a partitive picks from ("one of the people" after "three people
+        with knowledge of the talks"; "one of them"): the nearest plural mention with
+        the same head noun, or for a pronoun the nearest plural mention."""
+        if noun.pos_ == "PRON":
+            return self.resolve_pronoun(noun, exclude) if noun.lower_ in PLURAL_PRONOUNS else None
+        noun_forms = forms(noun)
+        for m in self._ordered(self._pool(noun.idx, exclude)):
+            final = m.final()
+            if final.plural and forms(final.head) & noun_forms and final.head.i != noun.i:
+                return m
+        return None
+
+    def resolve_name(
+        self, words: list[str], span: SpanRef, *, forward: bool = False
+    ) -> Mention | None:
+        """The name as the article first gives it for a short name or speaker label:
+        the first mention (before ``span``; anywhere when ``forward``, for a headline)
+        whose words hold all of ``words`` and say more ("Finance Minister Dara Holm" for
+        "Holm", "Eddisford mayor Delia Frost" for "MAYOR FROST")."""
+        want = set(words)
+        if not want:
+            return None
+        pool = [
+            m
+            for m in (*self.entity_mentions(), *self.sources)
+            if not (m.start < span[1] and span[0] < m.end) and (forward or m.end <= span[0])
+        ]
+        for m in sorted(pool, key=lambda m: m.start):
+            final = m.final()
+            have = name_words(self.text[final.start : final.end])
+            if want <= set(have) and len(have) > len(want):
+                return final
+        return None
+
+    def possessed_person(self, word: str, before: int) -> Mention | None:
+        """ "She spoke to Healthwire's Jonah Reyes": the person an outlet's label
+        ("Healthwire:") stands for in a conversation."""
+        for tok in self.doc:
+            if tok.idx >= before:
+                break
+            if tok.dep_ == "poss" and tok.lower_ == word and tok.head.ent_type_ == "PERSON":
+                for m in self.entity_mentions():
+                    if m.head.i == tok.head.i:
+                        return m
+        return None
+
+    def mention_at(self, span: SpanRef) -> Mention | None:
+        """The named entity that starts inside ``span`` (an apposition's name)."""
+        return next(
+            (m for m in self.entity_mentions() if span[0] <= m.head.idx < span[1]), None
+        )
 
     def info_of(self, m: Mention) -> SourceInfo:
         """Naming and kind of a mention (an entity's are computed on first use)."""

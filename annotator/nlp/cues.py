@@ -88,6 +88,8 @@ SPEAKING_CLASSES: frozenset[str] = frozenset({"speech", "dialogue"})
 
 #: Cues whose content may be a noun phrase object ("Austin confirmed meetings ...").
 NP_CONTENT_VERBS: frozenset[str] = _words(_CUES["content"], "np_verbs")
+#: Evidence verbs whose object is a finding when a document is the agent.
+DOCUMENT_NP_VERBS: frozenset[str] = _words(_CUES["content"], "document_np_verbs")
 #: Objects that make such a verb non-reporting ("the flood claimed twelve lives").
 NP_NOT_CONTENT: frozenset[str] = _words(_CUES["content"], "np_objects_not_content")
 #: Cues whose content may be an infinitive clause ("vowed to rebuild").
@@ -100,10 +102,21 @@ DOCUMENT_ONLY_VERBS: frozenset[str] = _words(_CUES["agents"], "document_only")
 PREP_ONLY_VERBS: frozenset[str] = _words(_CUES["content"], "prep_only")
 #: Cues only next to a quotation ("'...,' she continued").
 QUOTE_ONLY_VERBS: frozenset[str] = _words(_CUES["content"], "quote_only")
+#: Verbs that name something as what it is said to be: "called the deal a betrayal".
+NAMING_VERBS: frozenset[str] = _words(_CUES["content"], "naming_verbs")
 #: Cues whose content is the object of a preposition: "pointed to X", "warned of X".
 PREP_CONTENT: dict[str, frozenset[str]] = {
     k: frozenset(v) for k, v in _CUES["content"]["prep"].items()
 }
+
+#: Verb + preposition cues whose preposition is part of the cue span ("called for").
+CUE_PREPOSITIONS: frozenset[tuple[str, str]] = frozenset(
+    tuple(str(p).split(" ", 1)) for p in _CUES["content"]["cue_prepositions"]  # type: ignore[misc]
+)
+#: Verbs of a medium that report with "to say" ("texted to say").
+TO_SAY_HOSTS: frozenset[str] = _words(_CUES["content"], "to_say_hosts")
+#: Adjectives of belief and their weights ("is confident that ...").
+ADJECTIVE_CUES: dict[str, float] = {k: float(v) for k, v in _CUES["adjectives"].items()}
 
 #: Nominal cues and their weights ("X's statement that ...").
 NOUN_CUES: dict[str, float] = {k: float(v) for k, v in _CUES["nouns"].items()}
@@ -138,6 +151,8 @@ PERSON_NOUNS: frozenset[str] = _words(_S, "person_nouns")
 UNIQUE_OFFICES: frozenset[str] = _words(_S, "unique_offices")
 #: Institutions: with a determiner or a national modifier they are identifiable.
 INSTITUTIONS: frozenset[str] = _words(_S, "institutions")
+#: Organisation nouns a description uses for a body named otherwise ("the airline").
+ORGANISATION_DESCRIPTIONS: frozenset[str] = _words(_S, "organisation_descriptions")
 #: Institutions that news English names without an article ("Police said ...").
 BARE_NAMED_INSTITUTIONS: frozenset[str] = _words(_S, "bare_named_institutions")
 DOCUMENT_NOUNS: frozenset[str] = _words(_S, "document_nouns")
@@ -232,6 +247,7 @@ def build_matchers(vocab: Vocab) -> CueMatchers:
         [[{"LOWER": word} for word in marker] for marker in STATEMENT_MARKERS],
     )
     phrases.add("hearsay_adverb", [[{"LOWER": {"IN": sorted(HEARSAY_ADVERBS)}}]])
+    phrases.add("adjective_cue", [[{"LOWER": {"IN": sorted(ADJECTIVE_CUES)}, "POS": "ADJ"}]])
 
     dependencies = DependencyMatcher(vocab)
     for name, patterns in _dependency_patterns().items():

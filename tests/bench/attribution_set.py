@@ -7,12 +7,15 @@ set's README). Scoring follows the attribution literature's usual figures:
   and overlap (sharing a character), matched one to one;
 - attributions found: a gold attribution is found when a suggestion's source overlaps
   its source (both absent also counts) and the suggestion's content overlaps its
-  content; "relations right" is the share of suggestions that match a gold attribution.
+  content; "relations right" is the share of suggestions that match a gold attribution;
+- speaker resolution (``Resolution``): of the gold SOURCE spans with ``resolved``, the
+  share whose overlapping suggestion names the same person.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,3 +149,57 @@ class Scores:
                    f"suggested relations right {self.precision:.2f} "
                    f"({self.right}/{self.found.n_pred})")
         return out
+
+
+def _name_words(text: str) -> list[str]:
+    return re.findall(r"\w[\w'’.-]*", text.casefold())
+
+
+def same_person(suggested: str, gold: str) -> bool:
+    """Whether a suggested name names the gold one: equal ignoring case, or the
+    suggestion holds the gold name's last word ("Dara Holm" for "Finance Minister Dara
+    Holm", "the council" for "Fennick Borough Council")."""
+    if suggested.casefold().strip() == gold.casefold().strip():
+        return True
+    gold_words = _name_words(gold)
+    return bool(gold_words) and gold_words[-1].rstrip(".") in (
+        w.rstrip(".") for w in _name_words(suggested)
+    )
+
+
+@dataclass
+class Resolution:
+    """Speaker resolution: of the gold SOURCE spans with ``attrs["resolved"]``, how many
+    have a suggestion whose source overlaps them (``suggested``) and whose resolved
+    text (or source text, where the gold source is itself the full name, as a speaker
+    label "SAM OKONJO" is) names the same person (``right``)."""
+
+    right: int = 0
+    suggested: int = 0
+    gold: int = 0
+
+    def add(self, article: Article, suggestions: Iterable[tuple[Ref | None, str | None]]) -> None:
+        """``suggestions``: (source span, ``attrs.get("resolved")``) per suggestion."""
+        made = [(s, r) for s, r in suggestions if s is not None]
+        text = article.text
+        for span in article.record["spans"]:
+            resolved = span["attrs"].get("resolved") if span["label"] == "SOURCE" else None
+            if not resolved:
+                continue
+            self.gold += 1
+            ref = (span["start"], span["end"])
+            over = [(s, r) for s, r in made if _overlap(s, ref)]
+            if not over:
+                continue
+            self.suggested += 1
+            source, name = max(over, key=lambda m: (m[0] == ref, min(m[0][1], ref[1])
+                                                    - max(m[0][0], ref[0])))
+            if name is None and span["text"].casefold() == resolved.casefold():
+                name = text[source[0] : source[1]]
+            if name is not None and same_person(name, resolved):
+                self.right += 1
+
+    def line(self) -> str:
+        share = self.right / self.gold if self.gold else 0.0
+        return (f"   speaker resolution {share:.2f} ({self.right}/{self.gold} gold sources with "
+                f"`resolved`; {self.suggested} have a suggestion)")
