@@ -596,7 +596,8 @@ class MainWindow(LabellingMixin, QMainWindow):
         if getattr(self, "_suggest_poll", None) is not None:
             self._suggest_poll.stop()
         self._refresh_suggestions()
-        if summary is not None and getattr(summary, "processed", 0):
+        if summary is not None and (getattr(summary, "processed", 0)
+                                    or getattr(summary, "updated", 0)):
             self.error(f"Suggestions ready: {summary.line()}")
 
     def _save_prefs(self) -> None:

@@ -167,7 +167,8 @@ class Retrainer(QObject):
             window.labelPalette.set_entity_types(sorted(
                 {s.label for s in window.current.suggestions if s.layer == "entity"}
                 if window.current is not None else []))
-        changed = getattr(summary, "processed", 0)
+        # redone with a parse, or clutter rewritten in place: both changed what is shown
+        changed = getattr(summary, "processed", 0) + getattr(summary, "updated", 0)
         if not changed:
             return
         refreshed = f"suggestions updated on {changed} document{'s' if changed != 1 else ''}"
