@@ -14,7 +14,6 @@ from __future__ import annotations
 import random
 import re
 import textwrap
-import time
 from dataclasses import dataclass
 
 import pytest
@@ -537,24 +536,3 @@ def test_short_lines_only_join_when_plainly_mid_sentence_in_a_wrapped_story() ->
     got = blocks_text(body + stub + "Photographs by\nRuaridh Galt\n")
     assert got == [*expected, "Officials said on Tuesday that the inspection would continue.",
                    "Photographs by", "Ruaridh Galt"]
-
-
-# --------------------------------------------------------------------------- speed
-
-
-def test_segmentation_is_fast() -> None:
-    """Import budget: 10,000 articles of 5 kB at well over 1,000/s, all steps included."""
-    paragraphs = [p for story in STORIES.values() for p in story]
-    rng = random.Random(7)
-    styles = list(STYLES.values())
-    articles = []
-    for n in range(300):
-        chosen: list[str] = []
-        while sum(len(p) + 2 for p in chosen) < 5000:
-            chosen.append(rng.choice(paragraphs))
-        articles.append(styles[n % len(styles)].render(chosen, rng.choice([64, 72, 80]), n))
-    t0 = time.perf_counter()
-    for text in articles:
-        segment(text)
-    per_article = (time.perf_counter() - t0) / len(articles)
-    assert per_article < 0.002, f"{per_article * 1e3:.2f} ms per 5 kB article"
