@@ -4,7 +4,7 @@ Trains on the shared benchmark's **train split** only (``../shared/ext-news-benc
 read at run time, never copied), imported both as text dumps and as HTML, plus the
 project's own labelled articles in ``tests/data/clutter``. Writes:
 
-- ``resources/clutter/block_model.json``: the trees (:class:`BlockModel`);
+- ``resources/clutter/block_model.json``: the trees (:class:`TreeModel`);
 - ``resources/clutter/block_base.npz``: the training rows as features (no text), which
   ``annotator train`` mixes with a project's own labels.
 
@@ -29,6 +29,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests" / "bench")]
 import ext_news  # noqa: E402
 
 from annotator.core.blocks import segment  # noqa: E402
+from annotator.core.fingerprint import line_key  # noqa: E402
 from annotator.core.text import decode  # noqa: E402
 from annotator.nlp import block_classifier as bc  # noqa: E402
 from annotator.nlp import block_features as bf  # noqa: E402
@@ -83,7 +84,7 @@ def bench_set(kind: str, split: str) -> list[Labelled]:
 
 def matrix(docs: list[Labelled]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Rows of every scored block, with repeats counted across the set like a project."""
-    keys = [[bf.norm_key(d.text[s:e]) for s, e in d.blocks] for d in docs]
+    keys = [[line_key(d.text[s:e]) for s, e in d.blocks] for d in docs]
     repeats = bf.collection_repeats(keys)
     xs, ys, ws, gs = [], [], [], []
     for number, (doc, reps) in enumerate(zip(docs, repeats, strict=True)):

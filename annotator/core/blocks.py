@@ -1,7 +1,8 @@
 """Block segmentation: the units annotators label as content or boilerplate.
 
-Rules (DESIGN.md): paragraphs are separated by blank lines; hard-wrapped lines are
-joined into their paragraph; list items and short lines are each their own block.
+Rules (README: "What an import does to the text"): paragraphs are separated by blank
+lines; hard-wrapped lines are joined into their paragraph; list items and short lines
+are each their own block.
 
 Whether a line break is a wrap (made by a tool) or a paragraph end (made by the author)
 is decided from what the lines *say* as well as from their width, because width alone

@@ -1,4 +1,4 @@
-"""The export record: one JSON object per document x annotator (DESIGN.md).
+"""The export record: one JSON object per document x annotator (README: Command line, export).
 
 Pure functions, no spaCy and no SQLAlchemy: the caller supplies token offsets and the
 stored labels. The same module reads records back (``parse_record``) so that what

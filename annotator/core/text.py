@@ -1,8 +1,9 @@
 """Canonical text: the one string every offset in the project points into.
 
-DESIGN.md fixes the canonical form: decoded, BOM dropped, line endings normalised to
-``\\n``, nothing else changed. Keeping normalisation this small means an annotator's
-offsets survive a round trip through any tool that reads the same bytes.
+The canonical form (README: "What an import does to the text"): decoded, BOM
+dropped, line endings normalised to ``\\n``, nothing else changed. Keeping
+normalisation this small means an annotator's offsets survive a round trip through any
+tool that reads the same bytes.
 """
 
 from __future__ import annotations

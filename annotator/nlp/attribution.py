@@ -47,8 +47,9 @@ Span conventions (character offsets, code points, end exclusive):
   transcript or Q&A turn is the whole paragraph after the label; a quotation after a
   tagged one in the same paragraph, or opening the next, continues it (``cue`` None).
 
-``attrs`` holds ``naming`` (named / unnamed / vague), ``kind`` (see DESIGN.md; ``other``
-when the text does not show it), ``quote_type`` (direct / indirect / mixed),
+``attrs`` holds ``naming`` (named / unnamed / vague), ``kind`` (the label schema's values
+in ``resources/schema.toml``; ``other`` when the text does not show it), ``quote_type``
+(direct / indirect / mixed),
 ``evidence`` (a list of strings from ``EVIDENCE``), ``resolved`` for a pronoun or
 definite description source resolved to an earlier mention, and, for nested reports
 ("state media quoted X as saying"), ``intermediary``: the text of the outlet or speaker

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from annotator.nlp import cues
+from annotator.nlp.attribution_evidence import EVIDENCE
 
 SpanRef = tuple[int, int]
 
@@ -249,17 +250,8 @@ def agent_feature(head: Token | None) -> str:
 
 #: Agents that can hold a belief, make a promise or ask for something.
 HUMAN_AGENTS = frozenset(
-    {
-        "agent:PERSON",
-        "agent:ORG",
-        "agent:GPE",
-        "agent:NORP",
-        "agent:propn",
-        "agent:person_noun",
-        "agent:institution",
-        "agent:pronoun",
-    }
-)
+    e for e in EVIDENCE if e.startswith("agent:")
+) - {"agent:document", "agent:other", "agent:none"}
 
 
 # --- mentions and resolution ----------------------------------------------------------

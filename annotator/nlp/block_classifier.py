@@ -28,7 +28,7 @@ from annotator.core.blocks import Block
 from annotator.core.fingerprint import fingerprint
 from annotator.nlp import block_features as bf
 from annotator.nlp import clutter, topic
-from annotator.nlp.block_model import BlockModel, default_model
+from annotator.nlp.block_model import TreeModel, default_model
 from annotator.nlp.rule_tables import PhraseHit, phrase_table, tables_digest
 from annotator.nlp.versions import source_digest
 
@@ -47,7 +47,7 @@ class BlockInput:
     repeats: Sequence[int] | None = None  # other documents of the project with the line
 
 
-def version(model: BlockModel | None) -> str:
+def version(model: TreeModel | None) -> str:
     """The block layer's version: a hash of the rules' code and tables and of the model,
     so that any change to what decides re-checks every document (see services.suggest)."""
     digest = hashlib.sha256(
@@ -137,7 +137,7 @@ def _on_topic(text: str, blocks: Sequence[tuple[int, int]], i: int, flagged: set
     return len(words & rest_words) / len(words) >= 0.3
 
 
-def suggest(text: str, item: BlockInput, model: BlockModel | None = None, doc: Any = None,
+def suggest(text: str, item: BlockInput, model: TreeModel | None = None, doc: Any = None,
             ) -> list[clutter.BlockSuggestion]:
     """Boilerplate suggestions for one document (content gets none)."""
     blocks = list(item.blocks)

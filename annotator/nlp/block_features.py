@@ -99,9 +99,6 @@ FEATURE_NAMES: tuple[str, ...] = tuple(SHAPE + RULES + POSITION + NEIGHBOURS + R
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
 
-norm_key = line_key
-
-
 def collection_repeats(keys: Sequence[Sequence[str]]) -> list[list[int]]:
     """For documents given as their blocks' line keys: how many *other* documents hold
     each block's line (what the store answers for a project, for a training set)."""
@@ -223,7 +220,7 @@ def features(
         shapes = [cr.Shape(r) for r in raws]
     if lexical is None:
         lexical = [cr.classify(sh) for sh in shapes]
-    keys = [norm_key(r) for r in raws]
+    keys = [line_key(r) for r in raws]
     shape = np.array([_shape_row(r, _indent_of(text, b[0]), sh)
                       for r, b, sh in zip(raws, blocks, shapes, strict=True)], dtype=np.float64)
     col = {name: shape[:, k] for k, name in enumerate(SHAPE)}

@@ -140,9 +140,6 @@ class TreeModel:
         return cls.from_dict(data, where)
 
 
-BlockModel = TreeModel  # the name the block layer reads it by
-
-
 def default_model_path() -> Any:
     return rules_dir() / "block_model.json"
 

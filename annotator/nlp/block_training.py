@@ -1,5 +1,5 @@
 """Training the block classifier: scikit-learn's histogram gradient boosting, exported to
-the JSON trees of :class:`annotator.nlp.block_model.BlockModel`.
+the JSON trees of :class:`annotator.nlp.block_model.TreeModel`.
 
 Why this learner: the features are a mix of counts, shares, flags and missing values
 (HTML evidence is absent for text imports). Boosted trees take that as it is — no
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from annotator.nlp.block_model import BlockModel
+from annotator.nlp.block_model import TreeModel
 
 # 150 rounds at 0.12 scored as 250 at 0.08 out of fold on the benchmark's train split
 # (F1 0.944 against 0.943) in 80 % of the time, with a 40 % smaller model.
@@ -124,7 +124,7 @@ def fit(
     meta: dict[str, Any] | None = None,
     params: dict[str, Any] | None = None,
     cancelled: Callable[[], bool] | None = None,
-) -> BlockModel:
+) -> TreeModel:
     """Fit on all rows. Without a given ``threshold`` it is chosen on out-of-fold
     predictions (documents kept whole per fold through ``groups``)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
@@ -142,7 +142,7 @@ def fit(
     with _one_thread():
         clf.fit(x, y.astype(int), sample_weight=weight)
     baseline, trees = _export(clf, features)
-    return BlockModel(tuple(features), baseline, trees, threshold, dict(meta or {}))
+    return TreeModel(tuple(features), baseline, trees, threshold, dict(meta or {}))
 
 
 def out_of_fold(

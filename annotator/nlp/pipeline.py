@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from annotator.nlp import attribution, attribution_learning, block_classifier, claims, entities
-from annotator.nlp.block_model import BlockModel, TreeModel, default_model
+from annotator.nlp.block_model import TreeModel, default_model
 from annotator.nlp.model import LoadedModel
 
 Item = tuple[int, str, Sequence[tuple[int, int]]]  # (document id, text, block offsets)
@@ -46,7 +46,7 @@ def split_version(version: str) -> tuple[str, str]:
     return (parse, blocks) if parse else (version, "")
 
 
-def pipeline_version(model: LoadedModel, block_model: BlockModel | None = None) -> str:
+def pipeline_version(model: LoadedModel, block_model: TreeModel | None = None) -> str:
     """Changes whenever the model or any rule set changes, so documents are redone."""
     return combine_versions(parse_version(model), block_classifier.version(
         block_model if block_model is not None else default_model()))
@@ -59,7 +59,7 @@ def _pair(ref: Any) -> list[int] | None:
 def block_suggestions(
     text: str, blocks: Sequence[tuple[int, int]], doc: Any = None, *,
     evidence: Sequence[dict[str, Any] | None] | None = None,
-    repeats: Sequence[int] | None = None, block_model: BlockModel | None = None,
+    repeats: Sequence[int] | None = None, block_model: TreeModel | None = None,
 ) -> list[SuggestionDict]:
     """Clutter over blocks. Needs no parse (it scores the same without one), so the
     suggest service runs it in the parent process while the child parses the next text."""

@@ -2,7 +2,7 @@
 one), and its attribution model once trained (else the rules alone).
 
 A project's model (``annotator train``) is stored in the project itself, as the JSON
-trees of :class:`annotator.nlp.block_model.BlockModel`, so it travels with the file,
+trees of :class:`annotator.nlp.block_model.TreeModel`, so it travels with the file,
 runs the same on a team server, and never needs unpickling.
 """
 
@@ -10,26 +10,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.nlp.block_model import BlockModel, TreeModel, default_model
+from annotator.nlp.block_model import TreeModel, default_model
 from annotator.store import Project
 
 SETTING = "block_model"
 ATTRIBUTION_SETTING = "attribution_model"
 
 
-def project_block_model(project: Project) -> BlockModel | None:
+def project_block_model(project: Project) -> TreeModel | None:
     """The model trained on this project's labels, or None."""
     data: Any = project.get_setting(SETTING)
     if not data:
         return None
-    return BlockModel.from_dict(data, where=f"{project.label}: {SETTING}")
+    return TreeModel.from_dict(data, where=f"{project.label}: {SETTING}")
 
 
-def active_block_model(project: Project) -> BlockModel | None:
+def active_block_model(project: Project) -> TreeModel | None:
     return project_block_model(project) or default_model()
 
 
-def store_block_model(project: Project, model: BlockModel | None) -> None:
+def store_block_model(project: Project, model: TreeModel | None) -> None:
     """Keep ``model`` as the project's (None goes back to the shipped model)."""
     project.set_setting(SETTING, model.to_dict() if model is not None else None)
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.nlp import block_classifier
-from annotator.nlp.block_model import BlockModel
+from annotator.nlp.block_model import TreeModel
 from annotator.nlp.pipeline import (
     SuggestionDict,
     block_suggestions,
@@ -120,7 +120,7 @@ class _BlockInputs:
     evidence: list[dict[str, Any] | None]
     repeats: list[int]
 
-    def suggest(self, block_model: BlockModel | None) -> list[SuggestionDict]:
+    def suggest(self, block_model: TreeModel | None) -> list[SuggestionDict]:
         return block_suggestions(self.text, self.blocks, evidence=self.evidence,
                                  repeats=self.repeats, block_model=block_model)
 
@@ -140,7 +140,7 @@ def _plan(candidates: list[int], stored: dict[int, str], version: str, force: bo
 
 
 def _recheck(project: Project, doc_id: int, version: str,
-             block_model: BlockModel | None) -> str:
+             block_model: TreeModel | None) -> str:
     """Re-check one document's clutter without a parse.
 
     ``"same"``: nothing changed, the run is re-stamped. ``"updated"``: blocks were only

@@ -30,7 +30,7 @@ from annotator.core.fingerprint import fingerprint
 from annotator.nlp import block_classifier as bc
 from annotator.nlp import block_features as bf
 from annotator.nlp import block_training as bt
-from annotator.nlp.block_model import BlockModel, TreeModel, default_model
+from annotator.nlp.block_model import TreeModel, default_model
 from annotator.nlp.rule_tables import rules_dir
 from annotator.services.block_models import (
     active_block_model,
@@ -129,7 +129,7 @@ def base_rows() -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
 
 def _fit(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
          base: tuple[np.ndarray, np.ndarray, np.ndarray] | None, threshold: float,
-         meta: dict[str, object]) -> BlockModel:
+         meta: dict[str, object]) -> TreeModel:
     x = np.vstack([p[0] for p in parts])
     y = np.concatenate([p[1] for p in parts])
     w = np.concatenate([p[2] for p in parts]) * PROJECT_WEIGHT

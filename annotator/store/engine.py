@@ -1,4 +1,4 @@
-"""Engine creation with the SQLite pragmas DESIGN.md asks for.
+"""Engine creation with the SQLite pragmas the project relies on.
 
 The pragmas are the only SQLite-specific statements in the store; everything else is
 portable so a team can point ``--project`` at a PostgreSQL URL.

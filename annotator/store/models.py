@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 typed models for the data model in DESIGN.md.
+"""SQLAlchemy 2 typed models: documents, blocks, annotators' labels, suggestions, settings.
 
 Portable types only (JSON, not JSONB; no SQLite-only SQL) so the same models run on
 PostgreSQL for a team server. Annotation rows all carry their annotator: ownership is

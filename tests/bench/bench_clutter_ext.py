@@ -27,6 +27,7 @@ sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
 
 import ext_news  # noqa: E402
 
+from annotator.core.fingerprint import line_key  # noqa: E402
 from annotator.nlp import block_classifier as bc  # noqa: E402
 from annotator.nlp import block_features as bf  # noqa: E402
 from annotator.nlp.block_model import default_model  # noqa: E402
@@ -47,7 +48,7 @@ def justext_verdicts(doc: ext_news.BenchDoc) -> list[bool] | None:
 
 def run(kind: str, split: str) -> None:
     docs = ext_news.load(kind, split)
-    keys = [[bf.norm_key(d.text[s:e]) for s, e in d.blocks] for d in docs]
+    keys = [[line_key(d.text[s:e]) for s, e in d.blocks] for d in docs]
     repeats = bf.collection_repeats(keys)
     model, rules, jt, traf = (ext_news.Counts() for _ in range(4))
     timings = []

@@ -69,10 +69,11 @@ import ext_news  # noqa: E402
 import numpy as np  # noqa: E402
 import synthetic_site as ss  # noqa: E402
 
+from annotator.core.fingerprint import line_key  # noqa: E402
 from annotator.nlp import block_classifier as bc  # noqa: E402
 from annotator.nlp import block_features as bf  # noqa: E402
 from annotator.nlp import block_training as bt  # noqa: E402
-from annotator.nlp.block_model import BlockModel, default_model  # noqa: E402
+from annotator.nlp.block_model import TreeModel, default_model  # noqa: E402
 
 SEED = 20240517  # the order in which train pages join the curve
 CURVE = (0, 10, 25, 50, None)  # None: every train page
@@ -95,14 +96,14 @@ class TestSet:
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.docs = ext_news.load(kind, "test")
-        keys = [[bf.norm_key(d.text[s:e]) for s, e in d.blocks] for d in self.docs]
+        keys = [[line_key(d.text[s:e]) for s, e in d.blocks] for d in self.docs]
         self.repeats = bf.collection_repeats(keys)
 
     def items(self) -> list[tuple[ext_news.BenchDoc, bc.BlockInput]]:
         return [(d, bc.BlockInput(d.blocks, d.evidence if self.kind == "html" else None, r))
                 for d, r in zip(self.docs, self.repeats, strict=True)]
 
-    def suggester(self, model: BlockModel, timings: list[float] | None = None
+    def suggester(self, model: TreeModel, timings: list[float] | None = None
                   ) -> ext_news.Counts:
         counts = ext_news.Counts()
         for doc, item in self.items():
@@ -259,7 +260,7 @@ def part_classify_timing() -> None:
                               timings))
     pages = ss.pages(ss.make_site(SITE_SEED), SITE_PAGES, SITE_SEED, prefix="site")
     blocks = [[(b.start, b.end) for b in segment(p.text)] for p in pages]
-    repeats = bf.collection_repeats([[bf.norm_key(p.text[s:e]) for s, e in bl]
+    repeats = bf.collection_repeats([[line_key(p.text[s:e]) for s, e in bl]
                                      for p, bl in zip(pages, blocks, strict=True)])
     timings = []
     for page, bl, reps in zip(pages, blocks, repeats, strict=True):

@@ -11,7 +11,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from annotator.core.errors import InputError
 from annotator.nlp import block_features as bf
 from annotator.nlp import block_training as bt
-from annotator.nlp.block_model import BlockModel, default_model
+from annotator.nlp.block_model import TreeModel, default_model
 
 
 def _data(n: int = 2000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -26,7 +26,7 @@ def test_exported_trees_match_the_estimator_including_missing_values() -> None:
     x, y = _data()
     clf = HistGradientBoostingClassifier(max_iter=40, random_state=0).fit(x, y)
     baseline, trees = bt._export(clf, [f"f{i}" for i in range(6)])
-    model = BlockModel(tuple(f"f{i}" for i in range(6)), baseline, trees)
+    model = TreeModel(tuple(f"f{i}" for i in range(6)), baseline, trees)
     assert np.abs(model.predict(x) - clf.predict_proba(x)[:, 1]).max() < 1e-5
 
 
@@ -34,12 +34,12 @@ def test_json_round_trip_keeps_scores_and_digest() -> None:
     x, y = _data(seed=1)
     model = bt.fit(x, y, np.ones(len(y)), [f"f{i}" for i in range(6)], threshold=0.4,
                    params={"max_iter": 20})
-    again = BlockModel.from_json(model.to_json())
+    again = TreeModel.from_json(model.to_json())
     assert again.threshold == 0.4 and again.digest == model.digest
     assert np.allclose(again.predict(x), model.predict(x))
     changed = json.loads(model.to_json())
     changed["trees"][0]["value"][-1] += 1.0
-    assert BlockModel.from_dict(changed).digest != model.digest
+    assert TreeModel.from_dict(changed).digest != model.digest
 
 
 @pytest.mark.parametrize("text", ["not json", '{"format": "other"}',
@@ -47,7 +47,7 @@ def test_json_round_trip_keeps_scores_and_digest() -> None:
                                   '{"format": "annotator-block-model", "format_version": 1}'])
 def test_a_damaged_model_is_refused_with_a_clear_error(text: str) -> None:
     with pytest.raises(InputError):
-        BlockModel.from_json(text, where="project.sqlite: block_model")
+        TreeModel.from_json(text, where="project.sqlite: block_model")
 
 
 def test_the_shipped_model_reads_todays_features() -> None:
