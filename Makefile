@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
-.PHONY: run test bench block-model lint clean
+.PHONY: run test test-package package bench block-model lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PIP) install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed-run
 
+$(VENV)/.installed-package: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e ".[package]"
+	touch $@
+
 run: $(VENV)/.installed-run
 	$(VENV)/bin/annotator
 
@@ -25,6 +29,18 @@ test: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/ruff check annotator tests
 	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# The one-folder bundle (dist/annotator) and, where dpkg-deb exists, the .deb beside it.
+# See packaging/README.md.
+package: $(VENV)/.installed-package
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/annotator.spec
+	@if command -v dpkg-deb >/dev/null 2>&1; then packaging/build_deb.sh dist/annotator dist; \
+	else echo "dpkg-deb not found: the bundle is in dist/annotator, no .deb built"; fi
+
+# Builds the bundle in a fresh folder and checks it (a few minutes): kept out of make test.
+test-package: $(VENV)/.installed-test $(VENV)/.installed-package
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m packaging -s tests/packaging
 
 bench: $(VENV)/.installed-test
 	@for script in tests/bench/bench_*.py; do \

@@ -30,8 +30,18 @@ def config_dir() -> Path:
     return path
 
 
+PROJECT_SUFFIX = ".annotator"  # still SQLite inside; the desktop opens it by this suffix
+LEGACY_DEFAULT = "default.annotator.sqlite"
+
+
 def default_project() -> Path:
-    return home() / "default.annotator.sqlite"
+    """``default.annotator`` in the data folder; where an earlier release made
+    ``default.annotator.sqlite`` (and no new one exists yet) that file stays the default,
+    so nobody's work seems to vanish after an upgrade."""
+    folder = home()
+    current = folder / f"default{PROJECT_SUFFIX}"
+    legacy = folder / LEGACY_DEFAULT
+    return legacy if legacy.exists() and not current.exists() else current
 
 
 def _shipped(name: str) -> Path:

@@ -3,6 +3,10 @@
 Each command lives in its own module with ``register(subparsers)`` and a ``run(args)``
 returning an exit code. Exit codes: 0 success, 2 bad input or usage (one line, no
 traceback), 1 internal error.
+
+Start-up is kept short: the command modules import their services (and with them
+spaCy, numpy, lxml) inside ``run``, so ``annotator list`` never pays for spaCy, and
+``annotator --version`` answers before any command module is imported.
 """
 
 from __future__ import annotations
@@ -12,21 +16,13 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from importlib import import_module
 
 from annotator import __version__
-from annotator.cli import (
-    cmd_agreement,
-    cmd_assign,
-    cmd_export,
-    cmd_import,
-    cmd_list,
-    cmd_suggest,
-    cmd_train,
-)
 from annotator.core.errors import InputError
 
-COMMANDS = [cmd_import, cmd_list, cmd_suggest, cmd_train, cmd_export, cmd_assign,
-            cmd_agreement]
+# The command modules (annotator/cli/cmd_NAME.py), imported when the parser is built.
+COMMANDS = ("import", "list", "suggest", "train", "export", "assign", "agreement")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,13 +50,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--project", metavar="PATH_OR_URL", default=argparse.SUPPRESS,
         help="project file or SQLAlchemy URL",
     )
-    for module in COMMANDS:
-        module.register(subparsers, common)
+    for name in COMMANDS:
+        import_module(f"annotator.cli.cmd_{name}").register(subparsers, common)
     return parser
+
+
+def asks_version(argv: Sequence[str]) -> bool:
+    """Is ``--version`` given before any command (as argparse would read it)?"""
+    options = iter(argv)
+    for token in options:
+        if token == "--version":
+            return True
+        if token == "--project":
+            next(options, None)
+        elif not token.startswith("-") or token in ("-h", "--help", "--"):
+            return False
+    return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; with no command, return -1 so the entry point opens the GUI."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if asks_version(argv):
+        from annotator.cli.versions import version_text
+
+        print(version_text(__version__))
+        return 0
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -7,13 +7,15 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.cli.common import progress_bar
 from annotator.core import report_render
 from annotator.core.errors import InputError
 from annotator.paths import default_project
-from annotator.services.agreement import compute, parse_annotators
-from annotator.store import Project, open_project
+
+if TYPE_CHECKING:
+    from annotator.store import Project
 
 FORMATS = ("text", "json", "html", "csv")
 
@@ -53,6 +55,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def open_existing(args: argparse.Namespace) -> Project:
     """The chosen project; a report on a project that does not exist is a usage error."""
+    from annotator.store import open_project
+
     return open_project(getattr(args, "project", None) or default_project(), create=False)
 
 
@@ -73,6 +77,8 @@ def _write(out: Path, content: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.services.agreement import compute, parse_annotators  # numpy: only here
+
     if args.top is not None and args.top < 0:
         raise InputError("--top must be 0 (all) or more")
     annotators = parse_annotators(args.annotators)
@@ -84,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         title = f"Agreement — {project.path.name if project.path else project.label}"
     finally:
         project.close()
+    empty = report_render.nothing_to_compare(report)
     if args.format == "json":
         content = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     elif args.format == "csv":
@@ -91,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "html":
         content = report_render.to_html(report, top=200 if args.top is None else args.top,
                                         title=title)
+    elif empty:  # one plain line, not a page of n/a
+        content = empty + "\n"
     else:
         content = report_render.to_text(report, top=20 if args.top is None else args.top,
                                         title=title)
@@ -102,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     _write(Path(args.out), content)
+    if empty:
+        print(f"{empty} (report written to {args.out})")
+        return 0
     print(f"agreement over {report['n_documents']:,} documents "
           f"({', '.join(report['annotators']) or 'no annotators'}) written to {args.out}")
     return 0

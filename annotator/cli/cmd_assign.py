@@ -8,7 +8,6 @@ from pathlib import Path
 from annotator.cli.cmd_agreement import open_existing
 from annotator.cli.common import progress_bar
 from annotator.core.errors import InputError
-from annotator.services.assign import assign
 
 EPILOG = """\
 example:
@@ -50,6 +49,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.services.assign import assign  # numpy: only when assigning
+
     names = args.annotators.split(",")
     if not any(name.strip() for name in names):
         raise InputError("--annotators: give annotator names separated by commas")

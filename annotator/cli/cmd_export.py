@@ -9,7 +9,10 @@ from pathlib import Path
 
 from annotator.cli.common import progress_bar, project_from
 from annotator.core.split import parse_split
-from annotator.services.export import FORMATS, ExportOptions, export, parse_statuses
+
+# The export service's formats (a test checks they agree); the service itself, and
+# what it imports, loads only when an export runs.
+FORMATS = ("jsonl", "spacy", "prodigy")
 
 EPILOG = """\
 examples:
@@ -19,7 +22,10 @@ examples:
 
 Each JSONL line is one document as labelled by one annotator (the record described by
 resources/export_record.schema.json); `annotator import` merges such a file into
-another project. With --split, --out is a folder that gets one file per part
+another project. Every block is listed with its label: in a document marked done an
+unmarked block is "content" (the annotator saw it and left it, as in the DocBin and
+the agreement report); only in a document not done is it null. With --split, --out is
+a folder that gets one file per part
 (train.jsonl, dev.jsonl, ...); a document goes to the same part for every annotator
 and for every run with the same seed.
 """
@@ -60,6 +66,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.services.export import ExportOptions, export, parse_statuses
+
     options = ExportOptions(
         format=args.format,
         annotators=tuple(args.annotator),

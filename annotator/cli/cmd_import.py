@@ -6,14 +6,19 @@ import argparse
 import sys
 
 from annotator.cli.common import progress_bar, project_from
-from annotator.services.importing import import_paths
+from annotator.core.terminal import printable
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
-        "import", parents=[common], help="import .txt, .jsonl, .html files or folders",
-        description="Import articles. Folders are read recursively. Each file is imported "
-        "whole or not at all; the same text twice is imported once. JSONL export records "
+        "import", parents=[common],
+        help="import .txt, .jsonl, .jsonl.gz, .html files or folders",
+        description="Import articles. Folders are read recursively (symbolic links followed; "
+        "loops and broken links are reported). Each file is imported whole or not at all; "
+        "the same text twice is imported once, also by two imports running at once. JSONL "
+        "files (plain or .jsonl.gz) are read record by record: each record may be up to "
+        "20 MB, the file any size; a .txt or .html file may be up to 20 MB, and one "
+        "article up to 100,000 lines. JSONL export records "
         "(with an \"annotator\") are merged as that annotator's labels: documents are "
         "matched by SHA-256 and added if missing, the newer record wins, and bad records "
         "are refused one by one.",
@@ -24,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.services.importing import import_paths  # lazy: keeps the CLI's start fast
+
     project = project_from(args)
     try:
         with progress_bar("importing", "file") as update:
@@ -31,6 +38,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         project.close()
     for line in summary.refused:
-        print(f"annotator: error: {line}", file=sys.stderr)
+        print(f"annotator: error: {printable(line)}", file=sys.stderr)
     print(summary.line())
     return 2 if summary.refused else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from annotator.cli.common import project_from
+from annotator.core.terminal import printable
 from annotator.store.documents import list_documents
 
 
@@ -26,9 +27,10 @@ def run(args: argparse.Namespace) -> int:
         project.close()
     print(f"{'id':>6} {'done':>5} {'prog':>5} {'skip':>5} {'chars':>8}  title")
     for row in rows:
-        title = row.title if len(row.title) <= 70 else row.title[:69] + "…"
+        title = printable(row.title if len(row.title) <= 70 else row.title[:69] + "…")
         print(f"{row.id:>6} {row.done:>5} {row.in_progress:>5} {row.skipped:>5} "
               f"{row.chars:>8}  {title}")
     done = sum(1 for r in rows if r.done)
-    print(f"{len(rows)} documents, {done} done by at least one annotator ({project.label})")
+    print(f"{len(rows)} documents, {done} done by at least one annotator "
+          f"({printable(project.label)})")
     return 0

@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from annotator.cli.common import progress_bar, project_from
-from annotator.services.suggest import run_suggest
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -22,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.services.suggest import run_suggest  # spaCy: only when suggesting
+
     project = project_from(args)
     try:
         with progress_bar("suggesting", "doc") as update:

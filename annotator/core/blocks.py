@@ -394,32 +394,71 @@ def _resolve(group: list[_Line], verdicts: list[int]) -> None:
             verdicts[j] = verdict
 
 
+class _Single:
+    """A line with blank lines on both sides: it is a block of its own whatever it says,
+    so only its place and width are needed (the width for the document's estimate).
+    Most scraped text is made of these, which is why they skip ``_Line``'s features."""
+
+    __slots__ = ("start", "indent", "width")
+
+    def __init__(self, start: int, raw: str, text: str) -> None:
+        self.start = start
+        self.indent = raw.find(text[0])
+        self.width = self.indent + len(text)
+
+
+# Two non-blank lines in a row: the only place a break has to be decided. It starts with
+# a newline (searched for as a literal, the text gets one in front) so each line is
+# scanned at most twice.
+_TWO_LINES = re.compile(r"\n[^\S\n]*\S[^\n]*\n[^\S\n]*\S")
+# A line's content: from its first to its last non-space character (what str.strip keeps).
+_CONTENT = re.compile(r"\S(?:[^\n]*\S)?")
+
+
 def segment(text: str) -> list[Block]:
-    """Split canonical text into blocks, in order, never overlapping."""
+    """Split canonical text into blocks, in order, never overlapping.
+
+    When no two non-blank lines touch (paragraphs one a line, blank lines between: most
+    scraped text), every line is a block and one regex pass finds them all. Otherwise
+    one pass over the lines gathers the groups (runs of non-blank lines); features are
+    computed for the lines of groups that have breaks to decide, and only for them.
+    """
+    if _TWO_LINES.search("\n" + text) is None:
+        return [Block(i, m.start(), m.end()) for i, m in enumerate(_CONTENT.finditer(text))]
     groups: list[list[_Line]] = []  # runs of consecutive non-blank lines
-    group: list[_Line] = []
+    group: list[tuple[int, str, str]] = []
     offset = 0
     for raw in text.split("\n"):
         stripped = raw.strip()
         if stripped:
-            group.append(_Line(offset, raw, stripped))
+            group.append((offset, raw, stripped))
         elif group:
-            groups.append(group)
+            groups.append(_group(group))
             group = []
         offset += len(raw) + 1
     if group:
-        groups.append(group)
+        groups.append(_group(group))
 
     wrap = _estimate_width(groups)
     blocks: list[Block] = []
-    for g, group in enumerate(groups):
-        joins = _joins(group, wrap, g) if len(group) > 1 else []
-        para_start = group[0].start + group[0].indent
-        for i, line in enumerate(group):
+    for g, lines in enumerate(groups):
+        if len(lines) == 1:
+            line = lines[0]
+            blocks.append(Block(len(blocks), line.start + line.indent, line.start + line.width))
+            continue
+        joins = _joins(lines, wrap, g)
+        para_start = lines[0].start + lines[0].indent
+        for i, line in enumerate(lines):
             if i < len(joins) and joins[i]:
                 continue
             blocks.append(Block(len(blocks), para_start, line.start + line.width))
-            if i + 1 < len(group):
-                nxt = group[i + 1]
+            if i + 1 < len(lines):
+                nxt = lines[i + 1]
                 para_start = nxt.start + nxt.indent
     return blocks
+
+
+def _group(found: list[tuple[int, str, str]]) -> list[_Line]:
+    if len(found) == 1:
+        return [_Single(*found[0])]  # type: ignore[list-item]  # (width, start, indent only)
+    return [_Line(*line) for line in found]

@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from annotator.core.agreement.data import DEFAULT_BLOCK_LABEL
 from annotator.core.errors import InputError
 from annotator.core.schema import Schema
 from annotator.core.text import sha256
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
+DONE = "done"
 SUGGESTIONS = "suggestions"
 RECORD_KEYS = (
     "id", "text", "meta", "annotator", "status", "updated_at", "blocks", "spans",
@@ -156,7 +158,13 @@ def build_record(
     boilerplate: Collection[str],
 ) -> dict[str, Any]:
     """One export record. ``token_spans[i]`` are the inclusive token offsets of
-    ``spans[i]``; the caller computes them with the spaCy tokenizer."""
+    ``spans[i]``; the caller computes them with the spaCy tokenizer.
+
+    In a done document an unmarked block is ``content``: the annotator saw it and left
+    it, which is how the DocBin and the agreement figures read it too. Only a document
+    not done (nobody has looked at every block yet) keeps ``null`` for unmarked blocks.
+    """
+    unmarked = DEFAULT_BLOCK_LABEL if status == DONE else None
     return {
         "id": doc_id,
         "text": text,
@@ -165,7 +173,7 @@ def build_record(
         "status": status,
         "updated_at": format_time(updated_at),
         "blocks": [
-            {"start": start, "end": end, "label": block_labels.get(index)}
+            {"start": start, "end": end, "label": block_labels.get(index, unmarked)}
             for index, (start, end) in enumerate(blocks)
         ],
         "spans": [

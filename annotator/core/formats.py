@@ -1,22 +1,43 @@
 """Reading article files into canonical text: plain text, JSONL records, HTML.
 
-Pure functions from bytes to ``ParsedDocument`` values; they raise ``InputError`` with
-the file (and line) named. Reading the whole file first is deliberate: every file is
-at most 20 MB, and a file is either imported whole or not at all.
+Pure functions from bytes (or a binary stream) to ``ParsedDocument`` values; they raise
+``InputError`` with the file (and line) named. A ``.txt`` or ``.html`` file is one
+document and is read whole (at most ``MAX_BYTES``). A JSONL file is a stream of
+records: ``read_jsonl`` reads it record by record, so its size is not limited, only
+each record's (``MAX_RECORD_CHARS``), and memory stays bounded; ``.jsonl.gz`` is read
+the same way through ``gzip``.
+
+Every document that leaves this module has passed ``core.untrusted`` (its text, title
+and meta) and ``text.check_lines``: what the store is given, it can give back.
 """
 
 from __future__ import annotations
 
-import json
+import gzip
+import io
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
+from annotator.core import untrusted
 from annotator.core.errors import InputError
 from annotator.core.html_page import read_page
-from annotator.core.text import decode, normalise_newlines
+from annotator.core.text import MAX_BYTES, check_lines, decode, normalise_newlines
 
-SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".html", ".htm")
+MAX_RECORD_CHARS = MAX_BYTES
+"""A JSONL record (one line) may be as long as a whole text file: 20 MB."""
+_READ_CHUNK = 1 << 20
+
+
+def file_kind(name: str) -> str | None:
+    """The supported suffix a file name ends with (``.jsonl.gz`` included), or None."""
+    lower = name.lower()
+    for suffix in SUPPORTED_SUFFIXES:
+        if lower.endswith(suffix) and len(lower) > len(suffix):
+            return suffix
+    return None
 
 
 @dataclass
@@ -31,23 +52,105 @@ class ParsedDocument:
 
 
 def parse_txt(data: bytes, where: str, encoding: str | None = None) -> list[ParsedDocument]:
-    return [ParsedDocument(decode(data, where=where, encoding=encoding))]
+    return [_checked(ParsedDocument(decode(data, where=where, encoding=encoding)), where)]
 
 
 def parse_jsonl(data: bytes, where: str, encoding: str | None = None) -> list[ParsedDocument]:
     content = decode(data, where=where, encoding=encoding)
-    return list(_jsonl_records(content, where))
+    return list(_jsonl_records(enumerate(content.split("\n"), start=1), where))
 
 
-def _jsonl_records(content: str, where: str) -> Iterator[ParsedDocument]:
-    for number, line in enumerate(content.split("\n"), start=1):
+def _checked(doc: ParsedDocument, where: str) -> ParsedDocument:
+    """The one check every document passes before it may be stored."""
+    untrusted.check_text(doc.text, "text", where)
+    untrusted.check_text(doc.title, "title", where)
+    untrusted.check_json(doc.meta, "meta", where)
+    check_lines(doc.text, where)
+    return doc
+
+
+def ascii_compatible(encoding: str | None) -> bool:
+    """Can lines of this encoding be split at the byte ``\\n``? (Not UTF-16 or UTF-32.)"""
+    if encoding is None:
+        return True
+    try:
+        return "\n{}".encode(encoding) == b"\n{}"
+    except (LookupError, UnicodeError):
+        return False
+
+
+def read_jsonl(stream: IO[bytes], where: str, encoding: str | None = None
+               ) -> Iterator[ParsedDocument]:
+    """Records of a JSONL stream, one at a time, with the same line numbers and
+    messages as ``parse_jsonl``. Memory is bounded by the longest record.
+
+    The encoding must be ASCII-compatible (see ``ascii_compatible``); the caller reads
+    other files whole with ``parse_jsonl``.
+    """
+    yield from _jsonl_records(_stream_lines(stream, where, encoding), where)
+
+
+def _stream_lines(stream: IO[bytes], where: str, encoding: str | None
+                  ) -> Iterator[tuple[int, str]]:
+    """(line number, text) as ``decode(...).split("\\n")`` would number them."""
+    number = 0
+    first = True
+    while True:
+        try:
+            raw = stream.readline(MAX_RECORD_CHARS + 1)
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+            raise InputError(f"not a valid gzip file ({exc or type(exc).__name__})",
+                             where=where) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", where=where) from None
+        if not raw:
+            return
+        if len(raw) > MAX_RECORD_CHARS and not raw.endswith(b"\n"):
+            raise InputError(f"record is over the {MAX_RECORD_CHARS // 2**20} MB limit "
+                             "for one line", where=f"{where}:{number + 1}")
+        if first:
+            first = False
+            if encoding is None and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+        if encoding is None:
+            if b"\x00" in raw:
+                raise InputError("binary file (contains NUL bytes), not text", where=where)
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"not valid UTF-8 (line {number + 1}, byte {exc.start} of the line); "
+                    "pass --encoding to read it in another encoding", where=where) from None
+        else:
+            try:
+                line = raw.decode(encoding)
+            except LookupError:
+                raise InputError(f"unknown encoding {encoding!r}", where=where) from None
+            except UnicodeDecodeError as exc:
+                raise InputError(f"cannot be decoded as {encoding} (line {number + 1}, "
+                                 f"byte {exc.start} of the line)", where=where) from None
+            if "\x00" in line:
+                raise InputError("binary file (contains NUL characters), not text",
+                                 where=where)
+        if line.endswith("\n"):
+            line = line[:-1]
+        if "\r" in line:  # CR and CRLF end lines too, as in decode()
+            for part in normalise_newlines(line).split("\n"):
+                number += 1
+                yield number, part
+        else:
+            number += 1
+            yield number, line
+
+
+def _jsonl_records(lines: Iterator[tuple[int, str]], where: str) -> Iterator[ParsedDocument]:
+    seen = False
+    for number, line in lines:
         if not line.strip():
             continue
+        seen = True
         loc = f"{where}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc.msg}, column {exc.colno})", where=loc) from None
+        record = untrusted.loads(line, loc)
         if not isinstance(record, dict):
             raise InputError("a record must be a JSON object", where=loc)
         text = record.get("text")
@@ -63,7 +166,10 @@ def _jsonl_records(content: str, where: str) -> Iterator[ParsedDocument]:
         if "id" in record and record["id"] is not None:
             meta.setdefault("id", record["id"])
         title = meta.get("title") if isinstance(meta.get("title"), str) else ""
+        check_lines(text, loc)
         yield ParsedDocument(text, title, meta, record, number)
+    if not seen:
+        raise InputError("empty file (no text to annotate)", where=where)
 
 
 def parse_html(data: bytes, where: str, encoding: str | None = None) -> list[ParsedDocument]:
@@ -80,7 +186,7 @@ def parse_html(data: bytes, where: str, encoding: str | None = None) -> list[Par
     if not page.text.strip():
         raise InputError("HTML page has no visible text", where=where)
     regions = [(r.start, r.end, r.evidence) for r in page.regions]
-    return [ParsedDocument(page.text, page.title, regions=regions)]
+    return [_checked(ParsedDocument(page.text, page.title, regions=regions), where)]
 
 
 def parse(data: bytes, suffix: str, where: str, encoding: str | None = None) -> list[ParsedDocument]:
@@ -89,8 +195,12 @@ def parse(data: bytes, suffix: str, where: str, encoding: str | None = None) -> 
         return parse_txt(data, where, encoding)
     if suffix == ".jsonl":
         return parse_jsonl(data, where, encoding)
+    if suffix == ".jsonl.gz":
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            return list(read_jsonl(stream, where, encoding))
     if suffix in (".html", ".htm"):
         return parse_html(data, where, encoding)
     raise InputError(
-        f"unsupported file type {suffix or '(none)'}; use .txt, .jsonl, .html or .htm", where=where
+        f"unsupported file type {suffix or '(none)'}; use .txt, .jsonl, .jsonl.gz, .html or "
+        ".htm", where=where
     )

@@ -14,7 +14,6 @@ so it opens offline and can be mailed as one file. Everything that comes from th
 from __future__ import annotations
 
 import colorsys
-import csv
 import io
 import math
 import textwrap
@@ -22,6 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
+
+from annotator.core.csv_safe import SafeWriter
 
 NA = "n/a"
 
@@ -179,9 +180,29 @@ def excluded_rows(report: Mapping[str, Any]) -> list[tuple[str, int]]:
 
 def summary_line(report: Mapping[str, Any]) -> str:
     total = report["excluded"].get("documents_total", report["n_documents"])
-    done = ", ".join(f"{name} {count}" for name, count in report["documents_by_annotator"].items())
+    per_annotator = report.get("documents_done_by_annotator", report["documents_by_annotator"])
+    done = ", ".join(f"{name} {count:,}" for name, count in per_annotator.items())
     return (f"{report['n_documents']:,} of {total:,} documents counted (done by at least two "
             f"annotators); documents done per annotator: {done or 'none'}")
+
+
+def nothing_to_compare(report: Mapping[str, Any]) -> str | None:
+    """One line when the report has no figure at all, else None.
+
+    Agreement needs two annotators who both marked a document done; without that every
+    figure would be n/a, and rows of n/a say less than one plain sentence.
+    """
+    if report["n_documents"] > 0:
+        return None
+    annotators = list(report["annotators"])
+    per_annotator = report.get("documents_done_by_annotator", {})
+    done = ", ".join(f"{name} has {per_annotator.get(name, 0):,} done" for name in annotators)
+    if len(annotators) < 2:
+        who = f"only one annotator ({done})" if annotators else "no annotator's work"
+        return (f"Nothing to compare: the project has {who}; agreement needs documents "
+                "marked done by at least two annotators.")
+    return (f"Nothing to compare: no document is marked done by two annotators yet ({done}); "
+            "agreement needs documents marked done by at least two annotators.")
 
 
 # -- text ------------------------------------------------------------------------------------
@@ -313,7 +334,7 @@ def to_csv(report: Mapping[str, Any]) -> str:
     undefined), n and unit (what the figure rests on), title (documents only).
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeWriter(buffer, lineterminator="\n")  # no formulas from titles or names
     writer.writerow(CSV_COLUMNS)
 
     def value(number: float | None) -> str:
@@ -376,12 +397,13 @@ def bar_chart_svg(
     label_w = max([_text_width(label) for label in labels] + [40.0]) + 12
     count_texts = [f"n={count:,}" for count in counts]
     count_w = max([_text_width(text) for text in count_texts] + [40.0]) + 10
-    legend_h = 22 if len(names) > 1 else 0
+    legend_h = 22 if len(names) > 1 else 0  # one series: its name is the title's
     top = 26 + legend_h
     group_h = bar * len(names) + gap
     height = top + group_h * len(labels) + 24
-    low = min([0.0] + [v for values in series.values() for v in values if v is not None])
-    low = max(low, -1.0)
+    lowest = min([0.0] + [v for values in series.values() for v in values if v is not None])
+    ticks = axis_ticks(lowest)
+    low = ticks[0]
     plot_x = label_w
     plot_w = max(width - label_w - count_w - 48, 80)
 
@@ -394,12 +416,12 @@ def bar_chart_svg(
         f"<title>{escape(title)}</title>",
         f'<text x="0" y="16" style="font-weight:bold">{escape(title)}</text>',
     ]
-    for i, name in enumerate(names):
+    for i, name in enumerate(names if legend_h else []):
         lx = plot_x + i * 120
         parts.append(f'<rect x="{lx}" y="{26}" width="12" height="12" '
                      f'fill="{SERIES_COLORS[i % len(SERIES_COLORS)]}"/>')
         parts.append(f'<text x="{lx + 16}" y="{36}">{escape(name)}</text>')
-    for tick in (low, 0.0, 0.5, 1.0) if low < 0 else (0.0, 0.25, 0.5, 0.75, 1.0):
+    for tick in ticks:
         x = x_of(tick)
         color = "#888" if tick == 0 else "#ddd"
         parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" '
@@ -431,6 +453,34 @@ def bar_chart_svg(
                      f'fill="#555">n = {escape(count_unit)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def axis_ticks(lowest: float) -> list[float]:
+    """Round ticks from a round value at or below ``lowest`` (never below -1) up to 1.
+
+    A negative coefficient such as -0.112146 starts the axis at -0.25, not at itself, so
+    every tick reads as a short number.
+    """
+    if lowest >= 0:
+        return [0.0, 0.25, 0.5, 0.75, 1.0]
+    step = 0.25 if lowest >= -0.5 else 0.5
+    low = max(-1.0, math.floor(lowest / step) * step)
+    count = round((1.0 - low) / step)
+    return [round(low + k * step, 2) for k in range(count + 1)]
+
+
+def confusion_table(report: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """The blocks' confusion matrix as header and rows (window and HTML show the same)."""
+    confusion = report["blocks"]["confusion"]
+    labels = list(confusion["labels"])
+    rows = [[label] + [f"{v:,}" for v in row]
+            for label, row in zip(labels, confusion["matrix"], strict=True)]
+    return ["", *labels], rows
+
+
+def confusion_title(report: Mapping[str, Any]) -> str:
+    return (f"Confusion: pairs of judgements on one block "
+            f"(n = {report['blocks']['confusion']['n_pairs']:,})")
 
 
 def heat_color(value: float | None) -> str:
@@ -639,6 +689,10 @@ def to_html(report: Mapping[str, Any], *, top: int = 200, title: str = "Agreemen
         if chart_key in chart:
             parts.append(f"<div>{chart[chart_key]}</div>")
         parts.append("</div>")
+        if layer == "blocks" and report["blocks"]["confusion"]["labels"]:
+            header_c, rows_c = confusion_table(report)
+            parts.append(f"<h3>{escape(confusion_title(report))}</h3>")
+            parts.append(_html_table(header_c, rows_c, [False] + [True] * (len(header_c) - 1)))
     if report["doc_labels"]:
         parts.append("<h2>Document labels</h2>")
         parts.append(_html_table(

@@ -24,7 +24,8 @@ def parse_split(spec: str) -> dict[str, float]:
     """``"train=0.8,dev=0.1,test=0.1"`` -> ``{"train": 0.8, "dev": 0.1, "test": 0.1}``.
 
     Names become file names, so they are restricted to letters, digits, ``-`` and
-    ``_``; fractions must be non-negative and add up to 1.
+    ``_`` and must differ by more than case (case-insensitive disks would write two parts
+    to one file); fractions must be non-negative and add up to 1.
     """
     parts: dict[str, float] = {}
     for item in spec.split(","):
@@ -39,6 +40,10 @@ def parse_split(spec: str) -> dict[str, float]:
             raise InputError(f"--split: name {name!r} may only use letters, digits, - and _")
         if name in parts:
             raise InputError(f"--split: {name!r} is given twice")
+        clash = next((other for other in parts if other.casefold() == name.casefold()), None)
+        if clash is not None:
+            raise InputError(f"--split: {clash!r} and {name!r} differ only in case (their "
+                             "files would be one file on Windows and macOS)")
         try:
             fraction = float(value)
         except ValueError:

@@ -13,6 +13,10 @@ import hashlib
 from annotator.core.errors import InputError
 
 MAX_BYTES = 20 * 1024 * 1024
+MAX_LINES = 100_000
+"""Lines one document may hold. A news article has a few hundred; a file of millions of
+short lines is a data dump, and segmenting it would take memory in proportion (every
+line is a block the window lists), so it is refused with one line instead."""
 _BOMS = ("\ufeff",)
 
 
@@ -27,7 +31,9 @@ def decode(data: bytes, *, where: str, encoding: str | None = None) -> str:
     """Decode file bytes to canonical text, refusing what is not an article.
 
     Binary data is recognised by NUL bytes (UTF-16 files included, which we do not
-    guess at: the user can pass ``--encoding utf-16``).
+    guess at: the user can pass ``--encoding utf-16``), and with an explicit encoding by
+    NUL characters in the decoded text (every byte decodes in latin-1, so only the
+    decoded text can tell).
     """
     if len(data) > MAX_BYTES:
         raise InputError(f"file is {len(data) / 1e6:.1f} MB, over the 20 MB limit", where=where)
@@ -52,10 +58,20 @@ def decode(data: bytes, *, where: str, encoding: str | None = None) -> str:
             raise InputError(
                 f"cannot be decoded as {encoding} (byte {exc.start})", where=where
             ) from None
+        if "\x00" in text:
+            raise InputError("binary file (contains NUL characters), not text", where=where)
     text = normalise_newlines(text)
     if not text.strip():
         raise InputError("empty file (no text to annotate)", where=where)
     return text
+
+
+def check_lines(text: str, where: str | None = None) -> None:
+    """Refuse a document of more than ``MAX_LINES`` lines (counted in one C pass)."""
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines > MAX_LINES:
+        raise InputError(f"document has {lines:,} lines, over the {MAX_LINES:,}-line limit "
+                         "for one article", where=where)
 
 
 def sha256(text: str) -> str:

@@ -29,31 +29,52 @@ _FURNITURE = re.compile(
 
 
 def _headline_like(line: str, repeats: int) -> bool:
+    """Cheap tests first: most blocks fail on length or punctuation before any regex."""
+    if (
+        repeats != 1
+        or len(line) > 160
+        or "\n" in line
+        or ". " in line
+        or line.rstrip().endswith((".", ":", ";", ",", "]", ")", "|"))
+        or not (line[:1].isalnum() or line[:1] in "\"'“‘")
+    ):
+        return False
     words = _WORD.findall(line)
     return (
-        repeats == 1
-        and "\n" not in line
-        and 4 <= len(words) <= 25
-        and len(line) <= 160
-        and not line.rstrip().endswith((".", ":", ";", ",", "]", ")", "|"))
-        and ". " not in line
+        4 <= len(words) <= 25
         and not _LIST_MARK.match(line)
-        and (line[:1].isalnum() or line[:1] in "\"'“‘")
         and len(_MENU_SEPARATORS.findall(line)) < 2
         and not _FURNITURE.match(line)
         and sum(w.isdigit() for w in words) < len(words) / 2
     )
 
 
+def _prose(piece: str) -> bool:
+    """A body paragraph: long, or 25 words or more (counted only when short enough)."""
+    return len(piece) > 200 or _word_count(piece) >= 25
+
+
+def _word_count(piece: str) -> int:
+    return sum(1 for _ in _WORD.finditer(piece))
+
+
 def pick_title(text: str, blocks: list[Block]) -> str:
+    """One pass over the blocks up to the body; words are counted only where it matters."""
     pieces = [text[b.start : b.end] for b in blocks]
-    counts = Counter(pieces)
-    prose = [len(_WORD.findall(p)) >= 25 or len(p) > 200 for p in pieces]
+    counts: Counter[str] | None = None  # repeats, counted only once a candidate turns up
+    prose_next = _prose(pieces[0]) if pieces else False
     for i, piece in enumerate(pieces):
-        if prose[i] and i + 1 < len(pieces) and prose[i + 1]:  # two body paragraphs: no headline
+        prose_here = prose_next
+        prose_next = i + 1 < len(pieces) and _prose(pieces[i + 1])
+        if prose_here and prose_next:  # two body paragraphs: no headline
             break
-        if _headline_like(piece, counts[piece]):
-            return piece.strip()
-    sentences = [p for p in pieces if len(_WORD.findall(p)) >= 4] or pieces or [text]
-    first = _SENTENCE_END.split(" ".join(sentences[0].split()), maxsplit=1)[0]
+        if len(piece) <= 160 and "\n" not in piece:
+            if counts is None:
+                counts = Counter(pieces)
+            if _headline_like(piece, counts[piece]):
+                return piece.strip()
+    first_piece = next((p for p in pieces if _word_count(p) >= 4), None)
+    if first_piece is None:
+        first_piece = pieces[0] if pieces else text
+    first = _SENTENCE_END.split(" ".join(first_piece.split()), maxsplit=1)[0]
     return first if len(first) <= MAX_TITLE else first[:MAX_TITLE].rsplit(" ", 1)[0] + "…"

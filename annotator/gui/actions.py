@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QToolBar, QToolButton, QWidget
 
 from annotator.core import keymap as keymap_mod
+from annotator.gui import theme
 
 MENUS: dict[str, list[str | None]] = {
     "&Document": ["prev_doc", "next_doc", "done_next", "skip_next", None, "search", None,
@@ -71,7 +72,7 @@ def build_actions(window: QWidget, keymap: keymap_mod.Keymap,
         action = QAction(action_title(binding), window)
         action.setObjectName(f"action:{binding.action}")
         action.setShortcuts([QKeySequence(k) for k in binding.keys])
-        action.setToolTip(f"{binding.text} ({', '.join(binding.keys)})")
+        action.setToolTip(theme.tooltip(f"{binding.text} ({', '.join(binding.keys)})"))
         action.setStatusTip(binding.text)
         kind, _, rest = binding.action.partition(":")
         if rest and kind in handlers:

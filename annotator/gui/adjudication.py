@@ -58,6 +58,7 @@ from annotator.core.errors import InputError
 from annotator.core.offsets import OffsetMap
 from annotator.core.report_render import fmt
 from annotator.gui import theme
+from annotator.gui.article_view import RelationArrows
 from annotator.services import adjudication as adj
 from annotator.services.agreement import project_schema
 from annotator.store import Project
@@ -159,6 +160,7 @@ class AdjudicationView(QWidget):
         self.textView.setAcceptRichText(False)
         self.textView.setPlainText(versions.text)
         self.textView.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.relationArrows = RelationArrows(self.textView)  # the shown attributions
         legend = QLabel(self._legend())
         legend.setTextFormat(Qt.TextFormat.RichText)
         legend.setWordWrap(True)
@@ -200,7 +202,8 @@ class AdjudicationView(QWidget):
         picks.addWidget(QLabel("Take:"))
         for number, name in enumerate(versions.annotators, start=1):
             button = QPushButton(f"{number}  {name}")
-            button.setToolTip(f"Take {name}'s version of the selected item ({number})")
+            button.setToolTip(theme.tooltip(f"Take {name}'s version of the selected item "
+                                            f"({number})"))  # a name is never markup
             button.clicked.connect(lambda _c=False, name=name: self.pick_annotator(name))
             if number <= 9:
                 shortcut = QShortcut(QKeySequence(str(number)), self)
@@ -498,10 +501,17 @@ class AdjudicationView(QWidget):
         if name is None:
             shown_blocks = dict(self.draft.blocks)
             shown_spans = list(self.draft.spans)
+            links = [(head[1:], child[1:]) for head, child, _ in self.draft.relations]
         else:
             data = self.versions.versions[name]
             shown_blocks = dict(data.blocks)
             shown_spans = [(s.label, s.start, s.end) for s in data.spans]
+            by_uid = {s.uid: (s.start, s.end) for s in data.spans}
+            links = [(by_uid[r.head], by_uid[r.child]) for r in data.relations
+                     if r.head in by_uid and r.child in by_uid]
+        to_utf16 = self.offsets.to_utf16
+        self.relationArrows.set_arrows([(to_utf16(h[0]), to_utf16(h[1]), to_utf16(c[0]),
+                                         to_utf16(c[1])) for h, c in links])
         base = self.palette().color(QPalette.ColorRole.Base)
         colors = {label.name: label.color for label in self.schema.blocks}
         span_colors = {label.name: label.color for label in self.schema.spans}
@@ -513,13 +523,13 @@ class AdjudicationView(QWidget):
             block_format = QTextCharFormat()
             block_format.setForeground(QBrush(QColor("#6d6d6d")))
             block_format.setBackground(QBrush(_blend(colors.get(label, "#bdbdbd"), 0.18, base)))
-            block_format.setToolTip(label)
+            block_format.setToolTip(theme.tooltip(label))
             selections.append(self._selection(start, end, block_format))
         for label, start, end in sorted(shown_spans, key=lambda k: (k[1], -k[2])):
             span_format = QTextCharFormat()
             span_format.setBackground(QBrush(_blend(span_colors.get(label, "#cccccc"), 0.55,
                                                     base)))
-            span_format.setToolTip(label)
+            span_format.setToolTip(theme.tooltip(label))
             selections.append(self._selection(start, end, span_format))
         for item in self.items:
             if item.agreed or item.kind == "doc_label" or item.start >= item.end:

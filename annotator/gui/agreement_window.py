@@ -475,7 +475,8 @@ class AgreementWindow(QMainWindow):
         self.report = report
         self.saveButton.setEnabled(True)
         who = ", ".join(report["annotators"]) or "nobody"
-        self.summaryLabel.setText(f"{render.summary_line(report)}. Compared: {who}.")
+        self.summaryLabel.setText(render.nothing_to_compare(report)
+                                  or f"{render.summary_line(report)}. Compared: {who}.")
         figures = render.figures(report)
         charts = render.charts(report)
 
@@ -504,17 +505,12 @@ class AgreementWindow(QMainWindow):
              for label, e in blocks["per_label"].items()],
             [False, True, True, True],
         )
-        labels = blocks["confusion"]["labels"]
-        self.confusionTable = _table(
-            ["", *labels],
-            [[label] + [f"{v:,}" for v in row]
-             for label, row in zip(labels, blocks["confusion"]["matrix"], strict=True)],
-            [False] + [True] * len(labels),
-        )
+        confusion_header, confusion_rows = render.confusion_table(report)
+        self.confusionTable = _table(confusion_header, confusion_rows,
+                                     [False] + [True] * (len(confusion_header) - 1))
         self.blocksPage.fill([
             [self.blocksTable, *_svgs(charts, "blocks_per_label")],
-            [_heading(f"Confusion: pairs of judgements on one block "
-                      f"(n = {blocks['confusion']['n_pairs']:,})")],
+            [_heading(render.confusion_title(report))],
             [self.confusionTable],
         ])
 

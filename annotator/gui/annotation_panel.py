@@ -2,16 +2,24 @@
 
 The spans list is also the linking selection: it allows multi-selection (Ctrl/Shift
 click, or Ctrl+click spans in the article), and Ctrl+L links what is selected there.
-Selecting one span (or one attribution) opens its attributes below as combo boxes:
+Right-click a span (or drag it onto another) to link it. Selecting one span (or one
+attribution) opens its attributes below as combo boxes:
 Tab moves between them, arrow keys or typing pick a value, and each change is one
 undoable command. Nothing here writes to the store; it emits signals the window turns
 into commands.
+
+The Suggestions list is the review queue in text order, and its selection is *the*
+suggestion under review: F8, a click in the list or the caret entering a suggestion
+selects it, the text tints it, and Enter / Backspace / the buttons act on it. Block
+suggestions of blocks the annotator has labelled are settled and leave the list.
+A suggestion is *unsure* when its score is below ``UNSURE_BELOW``; "Next unsure" walks
+to those.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -21,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QRadioButton,
     QSizePolicy,
     QToolButton,
@@ -37,6 +46,7 @@ from annotator.store.suggestions import SuggestionRow
 
 UidRole = Qt.ItemDataRole.UserRole + 1
 UNSET = "—"
+UNSURE_BELOW = 0.6  # a suggestion scored below this is "unsure"
 
 
 def _clip(text: str, limit: int = 60) -> str:
@@ -49,7 +59,9 @@ class AnnotationPanel(QWidget):
     relationSelected = Signal(object)  # relation uid or None
     spanAttrsEdited = Signal(str, dict)
     relationAttrsEdited = Signal(str, dict)
-    suggestionActivated = Signal(int)  # move the cursor there
+    suggestionActivated = Signal(int)  # chosen in the list: review this one
+    nextUnsureRequested = Signal()
+    linkRequested = Signal(list)  # span uids to link (context menu or drag)
     docLabelChosen = Signal(str, str)
 
     def __init__(self, schema: Schema, actions: dict[str, QAction],
@@ -61,16 +73,20 @@ class AnnotationPanel(QWidget):
         self.annotations = Annotations()
         self._editor_key: tuple | None = None
         self._updating = False
+        self._current_sid: int | None = None  # the suggestion under review
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
 
         layout.addLayout(_header("Spans", [actions[a] for a in ("link", "delete")
                                            if a in actions]))
-        self.spanList = QListWidget()
+        self.spanList = _SpanList(self)
         self.spanList.setObjectName("spanList")
         self.spanList.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.spanList.setToolTip("Ctrl+click to select several; Ctrl+L links them")
+        self.spanList.setToolTip("Ctrl+click to select several; Ctrl+L links them. "
+                                 "Right-click a span, or drag it onto another, to link")
+        self.spanList.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.spanList.customContextMenuRequested.connect(self._span_menu)
         self.spanList.itemSelectionChanged.connect(self._span_selection)
         layout.addWidget(self.spanList, 3)
         _compact(self.spanList)
@@ -94,13 +110,28 @@ class AnnotationPanel(QWidget):
         layout.addWidget(self.attributeTitle)
         layout.addWidget(self.attributeEditor)
 
-        layout.addLayout(_header("Suggestions", [actions[a] for a in (
-            "accept_suggestion", "reject_suggestion", "accept_all_blocks") if a in actions]))
+        review = [actions[a] for a in ("accept_suggestion", "reject_suggestion")
+                  if a in actions]
+        for action, verb in zip(review, ("Accept", "Reject"), strict=False):
+            # The buttons act on the list's selection, as Enter and Backspace do.
+            key = action.shortcut().toString() or ""
+            action.setToolTip(theme.tooltip(f"{verb} the selected suggestion (the one "
+                                            f"tinted in the text)  {key}"))
+        self.nextUnsureAction = QAction("Next unsure", self)
+        self.nextUnsureAction.setObjectName("action:next_unsure")
+        self.nextUnsureAction.setToolTip(theme.tooltip(
+            f"Go to the next suggestion scored below {UNSURE_BELOW:.1f}"))
+        self.nextUnsureAction.triggered.connect(self.nextUnsureRequested)
+        layout.addLayout(_header("Suggestions", [*review, *[actions[a] for a in (
+            "accept_all_blocks",) if a in actions], self.nextUnsureAction]))
         self.suggestionList = QListWidget()
         self.suggestionList.setObjectName("suggestionList")
-        self.suggestionList.setToolTip("Pending machine suggestions; Enter accepts the one "
-                                       "under the cursor, Backspace rejects it")
-        self.suggestionList.itemClicked.connect(self._suggestion_clicked)
+        self.suggestionList.setToolTip("Pending machine suggestions in text order; the "
+                                       "selected one is tinted in the text. Enter accepts "
+                                       "it, Backspace rejects it, F8 selects the next")
+        self.suggestionList.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.suggestionList.currentItemChanged.connect(self._suggestion_current)
+        self.suggestionList.addActions(review)  # Enter / Backspace work in the list too
         layout.addWidget(self.suggestionList, 2)
         _compact(self.suggestionList)
 
@@ -149,19 +180,27 @@ class AnnotationPanel(QWidget):
                 item.setData(UidRole, rel.uid)
                 self.relationList.addItem(item)
                 item.setSelected(rel.uid == current_rel)
+            current_sug = self._current_sid
             self.suggestionList.clear()
             block_colors = {b.name: b.color for b in self.schema.blocks}
-            for sug in suggestions:
-                if sug.layer == "entity" or sug.verdict is not None:
-                    continue
+            unsure_font = QFont(self.suggestionList.font())
+            unsure_font.setItalic(True)
+            for sug in reviewable(suggestions, annotations):
                 color = block_colors.get(sug.label) or colors.get(sug.label, "#999")
                 what = "block" if sug.layer == "block" else sug.layer
+                unsure = sug.score < UNSURE_BELOW
                 item = QListWidgetItem(swatch(color, outline=True),
-                                       f"{sug.label}?  {what}: {_clip(text[sug.start:sug.end], 44)}")
+                                       f"{sug.label}?  {what}: {_clip(text[sug.start:sug.end], 44)}"
+                                       + (f"  ({sug.score:.2f})" if unsure else ""))
                 item.setData(UidRole, sug.id)
+                if unsure:
+                    item.setFont(unsure_font)
                 item.setToolTip(theme.tooltip(f"{sug.layer} {sug.label}, score {sug.score:.2f}"
+                                              + (" (unsure)" if unsure else "")
                                               + (f", rule {sug.rule}" if sug.rule else "")))
                 self.suggestionList.addItem(item)
+                if sug.id == current_sug:
+                    self.suggestionList.setCurrentItem(item)
             # Exclusive groups cannot show "no rating", so switch that off while setting.
             self.ratingGroup.setExclusive(False)
             for button in self.ratingGroup.buttons():
@@ -203,6 +242,23 @@ class AnnotationPanel(QWidget):
         item = self.suggestionList.currentItem()
         return item.data(UidRole) if item is not None and item.isSelected() else None
 
+    def set_current_suggestion(self, sid: int | None) -> None:
+        """Select (and show) the suggestion under review without re-announcing it."""
+        self._current_sid = sid
+        self._updating = True
+        try:
+            for row in range(self.suggestionList.count()):
+                item = self.suggestionList.item(row)
+                if item.data(UidRole) == sid:
+                    self.suggestionList.setCurrentItem(item)
+                    self.suggestionList.scrollToItem(item)
+                    break
+            else:
+                self.suggestionList.setCurrentItem(None)  # type: ignore[arg-type]
+                self.suggestionList.clearSelection()
+        finally:
+            self._updating = False
+
     def focus_editor(self) -> bool:
         """F2: put the keyboard in the first attribute box, if there is one."""
         combo = self.attributeEditor.findChild(QComboBox)
@@ -233,8 +289,28 @@ class AnnotationPanel(QWidget):
         self._refresh_editor()
         self.relationSelected.emit(relation)
 
-    def _suggestion_clicked(self, item: QListWidgetItem) -> None:
-        self.suggestionActivated.emit(item.data(UidRole))
+    def _suggestion_current(self, item: QListWidgetItem | None, _previous: object) -> None:
+        if self._updating or item is None:
+            return
+        self._current_sid = item.data(UidRole)
+        self.suggestionActivated.emit(self._current_sid)
+
+    def _span_menu(self, pos: QPoint) -> None:
+        """Right-click: link the selected spans (the clicked one joins them)."""
+        item = self.spanList.itemAt(pos)
+        if item is not None and not item.isSelected():
+            item.setSelected(True)
+        chosen = self.selected_spans()
+        menu = QMenu(self.spanList)
+        link = menu.addAction(f"Link {len(chosen)} selected spans as attribution  Ctrl+L")
+        link.setEnabled(len(chosen) >= 2)
+        link.triggered.connect(lambda: self.linkRequested.emit(chosen))
+        if item is not None:
+            only = menu.addAction("Select only this span")
+            only.triggered.connect(lambda: self.spanList.setCurrentItem(
+                item, QItemSelectionModel.SelectionFlag.ClearAndSelect))
+        menu.popup(self.spanList.viewport().mapToGlobal(pos))
+        self._menu = menu  # kept alive while shown (and reachable from tests)
 
     def _refresh_editor(self) -> None:
         """Show combo boxes for the one selected span or relation's attributes."""
@@ -318,3 +394,40 @@ def _compact(widget: QListWidget) -> None:
     widget.setMinimumHeight(widget.fontMetrics().height() * 4 + 8)
     widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     widget.setTextElideMode(Qt.TextElideMode.ElideRight)
+
+
+def reviewable(suggestions: list[SuggestionRow], annotations: Annotations) -> list[SuggestionRow]:
+    """Pending suggestions an annotator reviews, in text order: no entities, and no
+    block suggestion whose block the annotator has already labelled."""
+    out = []
+    for sug in suggestions:
+        if sug.layer == "entity" or sug.verdict is not None:
+            continue
+        if sug.layer == "block":
+            index = sug.attrs.get("block_index", sug.attrs.get("block"))
+            if isinstance(index, int) and index in annotations.blocks:
+                continue
+        out.append(sug)
+    return sorted(out, key=lambda s: (s.start, s.end, s.id))
+
+
+class _SpanList(QListWidget):
+    """The spans list; dropping one span onto another asks to link the two."""
+
+    def __init__(self, panel: AnnotationPanel) -> None:
+        super().__init__()
+        self.panel = panel
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.LinkAction)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        target = self.itemAt(event.position().toPoint())
+        dragged = self.panel.selected_spans()
+        event.ignore()  # never move or copy rows: the list mirrors the store
+        if target is None:
+            return
+        uid = target.data(UidRole)
+        if uid not in dragged:
+            self.panel.linkRequested.emit([*dragged, uid])

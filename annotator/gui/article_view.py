@@ -2,18 +2,24 @@
 
 Design choices, and why:
 
-* ``QPlainTextEdit.setPlainText`` shows the canonical text exactly as stored (never as
-  HTML) and lays out a 1 MB article quickly; its positions are UTF-16 units, converted
-  to code-point offsets only through ``OffsetMap`` (``to_offset``/``to_position``).
-* Layers are drawn as ExtraSelections computed by one sweep over all layer boundaries:
-  each stretch of text gets exactly one format that combines everything covering it
-  (boilerplate grey, span washes blended where spans overlap, the underline of a
-  pending suggestion or an entity). Non-overlapping selections mean each glyph is
-  drawn once, and overlaps are visible as a distinct blended colour.
-* Blocks are shown in a gutter left of the text: a bar spanning each block (so a
-  hard-wrapped paragraph reads as one unit) and a chip with its label; a pending block
-  suggestion is an outlined chip with a question mark. The block under the cursor gets
-  a faint band, because block keys act on it.
+* The view lays out ``core.layers.display_text``: the canonical text with each hard
+  line break *inside* a block shown as a space, so wire copy flows as paragraphs. It
+  has the canonical text's length, so positions mean the same characters; positions
+  are UTF-16 units, converted to code-point offsets only through ``OffsetMap``
+  (``to_offset``/``to_position``). A paragraph that is not followed by a blank line
+  gets some space below it (``_ParagraphLayout``), so paragraphs never run together.
+* Each layer has a channel of its own, so overlapping layers all stay readable
+  (``core.layers`` computes the runs): boilerplate greys the text colour of its whole
+  block, spans are a background wash, entities a coloured underline. These are set as
+  the text layout's own formats (as a syntax highlighter does), so what is drawn can
+  be read back from the document.
+* Machine suggestions are a dotted outline in their label's colour, picked spans a
+  solid outline, attributions an arrow from the source to what it attributes; all are
+  painted over the text, so they never take a format away from another layer. The
+  suggestion under review (the list's selection, F8, or the caret) is tinted.
+* Blocks are shown in a gutter left of the text: one bar spanning each block and a
+  chip with its label; a pending block suggestion is an outlined chip with a question
+  mark. The block under the cursor gets a faint band, because block keys act on it.
 * The text sits in a centred column about 78 characters wide, for comfortable reading.
 """
 
@@ -21,22 +27,25 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFontMetrics,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPalette,
     QPen,
     QResizeEvent,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextLayout,
 )
 from PySide6.QtWidgets import (
     QPlainTextDocumentLayout,
@@ -46,6 +55,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core import layers
+from annotator.core.layers import Layer, Look
 from annotator.core.offsets import OffsetMap
 from annotator.core.schema import Schema
 from annotator.core.snap import block_at, blocks_in_range
@@ -62,15 +73,35 @@ WHOLE_DOCUMENT_CHARS = 150_000
 WINDOW_MARGIN_CHARS = 40_000
 
 
-@dataclass(frozen=True, slots=True)
-class _Item:
-    """One thing drawn over the text, in code points."""
+# Attribution arrows are drawn while both ends lie within this many characters of the
+# screen (Qt finds a block's position by walking the blocks between).
+ARROW_REACH = 20_000
+# A paragraph directly followed by the next one (wire copy) gets this much of a line
+# as space below it.
+PARAGRAPH_SPACING = 0.6
+# User state of a Qt text block that ends a paragraph directly followed by another.
+PARAGRAPH_END = 1
 
-    start: int
-    end: int
-    kind: str  # grey | greyish | span | sugg | entity
-    key: str  # label (and for spans the uid in ``uid``)
-    uid: str = ""
+
+class _ParagraphLayout(QPlainTextDocumentLayout):
+    """Plain-text layout with space below paragraphs that have no blank line after them.
+
+    ``QPlainTextDocumentLayout`` ignores block margins; its block rectangles are what
+    the editor paints, scrolls and hit-tests by, so growing them is enough.
+    """
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self.spacing = 0.0
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt override)
+        rect = super().blockBoundingRect(block)
+        if self.spacing and block.userState() == PARAGRAPH_END:
+            rect.setHeight(rect.height() + self.spacing)
+        return rect
+
+    def extra(self, block: QTextBlock) -> float:
+        return self.spacing if block.userState() == PARAGRAPH_END else 0.0
 
 
 class ArticleView(QPlainTextEdit):
@@ -78,6 +109,7 @@ class ArticleView(QPlainTextEdit):
 
     spanClicked = Signal(object, bool)  # span uid or None, additive (Ctrl held)
     currentBlockChanged = Signal(object)  # block index or None
+    currentSuggestionChanged = Signal(object)  # suggestion id or None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,7 +126,10 @@ class ArticleView(QPlainTextEdit):
         self.setMouseTracking(True)
         self.setUndoRedoEnabled(False)  # the app's undo stack is the only undo
         self.document().setDocumentMargin(DOCUMENT_MARGIN)
-        self._items_cache: list[_Item] = []
+        self._layers: list[Layer] = []
+        self._marks: list[tuple[int, int, str, int]] = []  # suggestion outlines
+        self._formatted: dict[int, tuple] = {}  # Qt block number -> its format runs
+        self._formats: dict[Look, QTextCharFormat] = {}
         self._window = (0, 0)  # code-point range whose layers are materialised
         self.setFont(theme.reading_font())
         self.text = ""
@@ -105,8 +140,11 @@ class ArticleView(QPlainTextEdit):
         self.annotations = Annotations()
         self.suggestions: list[SuggestionRow] = []
         self.block_suggestions: dict[int, SuggestionRow] = {}
+        self._pending: list[SuggestionRow] = []
         self.selected: list[str] = []
         self.selected_relation: str | None = None
+        self.current_suggestion: int | None = None
+        self._placing = False  # moving the caret to a suggestion chosen elsewhere
         self.show_entities = True
         self._press_pos: QPoint | None = None
         self.setAutoFillBackground(True)
@@ -126,25 +164,50 @@ class ArticleView(QPlainTextEdit):
         self._block_ends_u16 = [self.omap.to_utf16(e) for _, e in self.blocks]
         self.selected = []
         self.selected_relation = None
+        self.current_suggestion = None
         self._current_block = None
         self.setExtraSelections([])
         self._window = (0, 0)
+        self._formatted = {}
         # A fresh QTextDocument per article: cursors held for the previous article's
         # layers die with its document instead of being updated through a 1 MB edit.
         doc = QTextDocument(self)
-        doc.setDocumentLayout(QPlainTextDocumentLayout(doc))
+        layout = _ParagraphLayout(doc)
+        doc.setDocumentLayout(layout)
         doc.setUndoRedoEnabled(False)  # the app's undo stack is the only undo
         doc.setDefaultFont(self.font())
         doc.setDocumentMargin(DOCUMENT_MARGIN)
-        doc.setPlainText(self.text)  # plain text: never interpreted as HTML
+        # Plain text, never interpreted as HTML; breaks inside a block shown as spaces.
+        doc.setPlainText(layers.display_text(self.text, self.blocks))
+        self._mark_paragraph_ends(doc)
         old = self.document()
         ours = old is not None and old.parent() is self  # Qt deletes its own default one
         self.setDocument(doc)
         if ours:
             old.deleteLater()
+        self._set_spacing()
         self.set_layers(opened.annotations if opened else Annotations(),
                         opened.suggestions if opened else [])
         self._cursor_moved()
+
+    def _mark_paragraph_ends(self, doc: QTextDocument) -> None:
+        """Flag the Qt blocks that end an annotator block directly followed by text."""
+        for end in self._block_ends_u16:
+            block = doc.findBlock(end)
+            if not block.isValid():
+                continue
+            # The block holding the block's end ends the paragraph when the next Qt
+            # block (if any) is not blank: only then is there no space between them.
+            if block.position() + block.length() - 1 > end:
+                continue  # the next annotator block starts on the same line
+            after = block.next()
+            if after.isValid() and after.length() > 1:
+                block.setUserState(PARAGRAPH_END)
+
+    def _set_spacing(self) -> None:
+        layout = self.document().documentLayout()
+        if isinstance(layout, _ParagraphLayout):
+            layout.spacing = round(QFontMetrics(self.font()).lineSpacing() * PARAGRAPH_SPACING)
 
     def set_layers(self, annotations: Annotations, suggestions: list[SuggestionRow]) -> None:
         self.annotations = annotations
@@ -152,23 +215,28 @@ class ArticleView(QPlainTextEdit):
         self.block_suggestions = {}
         for sug in self.suggestions:
             if sug.layer == "block":
-                index = sug.attrs.get("block_index", sug.attrs.get("block"))
-                if not isinstance(index, int):
-                    index = block_at(self.blocks, sug.start)
-                if index is not None and 0 <= index < len(self.blocks):
+                index = _block_index(sug, self.blocks)
+                if index is not None and index not in annotations.blocks:
+                    # A block labelled by key has settled its suggestion.
                     self.block_suggestions.setdefault(index, sug)
+        self._pending = self._find_pending()
         known = {s.uid for s in annotations.spans}
         self.selected = [u for u in self.selected if u in known]
         rel_uids = {r.uid for r in annotations.relations}
         if self.selected_relation not in rel_uids:
             self.selected_relation = None
         self.redraw()
+        if self.current_suggestion is not None and self.suggestion(self.current_suggestion) is None:
+            # Reviewed (or settled by a block key): review moves to what the caret is in.
+            under = self.suggestion_under_cursor()
+            self.set_current_suggestion(under.id if under is not None else None)
 
     def set_selected(self, uids: Iterable[str], relation: str | None = None) -> None:
         """Spans picked for linking or editing; their linked spans are highlighted."""
         self.selected = list(uids)
         self.selected_relation = relation
         self._materialise(force=True)
+        self.viewport().update()
 
     def set_show_entities(self, show: bool) -> None:
         self.show_entities = show
@@ -217,6 +285,11 @@ class ArticleView(QPlainTextEdit):
         chosen = [s for s in hits if s.uid in self.selected]
         return (chosen or hits or [None])[0]
 
+    # -- suggestions under review --------------------------------------------------------
+    def suggestion(self, sid: int) -> SuggestionRow | None:
+        """A pending, reviewable suggestion by id (None once reviewed or settled)."""
+        return next((s for s in self._pending if s.id == sid), None)
+
     def suggestion_under_cursor(self) -> SuggestionRow | None:
         """A pending span-level suggestion under the cursor, else the pending block
         suggestion of the block under the cursor."""
@@ -229,9 +302,32 @@ class ArticleView(QPlainTextEdit):
         return self.block_suggestions.get(block) if block is not None else None
 
     def pending(self) -> list[SuggestionRow]:
-        """Pending reviewable suggestions in text order (F8 walks through them)."""
-        return sorted((s for s in self.suggestions if s.layer != "entity"
-                       and s.verdict is None), key=lambda s: (s.start, s.end))
+        """Pending reviewable suggestions in text order (F8 walks through them); block
+        suggestions of blocks already labelled are settled, so not listed."""
+        return list(self._pending)
+
+    def _find_pending(self) -> list[SuggestionRow]:
+        shown = {id(s) for s in self.block_suggestions.values()}
+        return sorted((s for s in self.suggestions if s.layer != "entity" and s.verdict is None
+                       and (s.layer != "block" or id(s) in shown)),
+                      key=lambda s: (s.start, s.end, s.id))
+
+    def set_current_suggestion(self, sid: int | None, place_caret: bool = False) -> None:
+        """Make ``sid`` the suggestion under review: tinted in the text, the one Enter
+        and Backspace act on. With ``place_caret`` the caret moves to it too."""
+        sug = self.suggestion(sid) if sid is not None else None
+        if sug is not None and place_caret:
+            self._placing = True
+            try:
+                self.move_to(sug.start)
+            finally:
+                self._placing = False
+        new = sug.id if sug is not None else None
+        changed = new != self.current_suggestion
+        self.current_suggestion = new
+        self._draw_current_suggestion()
+        if changed:
+            self.currentSuggestionChanged.emit(new)
 
     def move_to(self, offset: int, end: int | None = None) -> None:
         """Put the cursor at ``offset`` (selecting up to ``end``) and show it."""
@@ -252,40 +348,38 @@ class ArticleView(QPlainTextEdit):
             return {}
         return {label.name: label.color for label in [*self.schema.spans, *self.schema.blocks]}
 
-    def _items(self) -> list[_Item]:
+    def _format_layers(self) -> list[Layer]:
+        """Block greys, span washes and entity underlines (see ``core.layers``)."""
         schema = self.schema
-        items: list[_Item] = []
+        out: list[Layer] = []
         if schema is None:
-            return items
+            return out
         boiler = schema.boilerplate_names
         for index, (start, end) in enumerate(self.blocks):
             label = self.annotations.blocks.get(index)
             if label in boiler:
-                items.append(_Item(start, end, "grey", label))
+                out.append(Layer(start, end, layers.GREY, label))
             elif label is None and index in self.block_suggestions:
                 sug = self.block_suggestions[index]
                 if sug.label in boiler:
-                    items.append(_Item(start, end, "greyish", sug.label))
+                    out.append(Layer(start, end, layers.GREYISH, sug.label))
         for span in self.annotations.spans:
-            items.append(_Item(span.start, span.end, "span", span.label, span.uid))
-        for sug in self.suggestions:
-            if sug.layer == "claim" and sug.verdict is None:
-                items.append(_Item(sug.start, sug.end, "sugg", sug.label, str(sug.id)))
-            elif sug.layer == "attribution" and sug.verdict is None:
-                # Each part in its own label's colour; the whole if parts are missing.
-                parts = [(sug.attrs.get(k), label) for k, label in
-                         (("source", "SOURCE"), ("cue", "CUE"), ("content", "CONTENT"))]
-                drawn = False
-                for pair, label in parts:
-                    if isinstance(pair, list | tuple) and len(pair) == 2:
-                        items.append(_Item(int(pair[0]), int(pair[1]), "sugg", label,
-                                           str(sug.id)))
-                        drawn = True
-                if not drawn:
-                    items.append(_Item(sug.start, sug.end, "sugg", "SOURCE", str(sug.id)))
-            elif sug.layer == "entity" and self.show_entities:
-                items.append(_Item(sug.start, sug.end, "entity", sug.label))
-        return items
+            out.append(Layer(span.start, span.end, layers.SPAN, span.label, span.uid))
+        if self.show_entities:
+            for sug in self.suggestions:
+                if sug.layer == "entity":
+                    out.append(Layer(sug.start, sug.end, layers.ENTITY, sug.label))
+        return out
+
+    def _suggestion_marks(self) -> list[tuple[int, int, str, int]]:
+        """(start, end, label, id) of each pending span-level suggestion's outlined
+        parts: an attribution's source, cue and content each in its label's colour."""
+        marks: list[tuple[int, int, str, int]] = []
+        for sug in self.pending():
+            if sug.layer == "block":
+                continue  # shown in the gutter and by the block's grey
+            marks.extend((s, e, label, sug.id) for s, e, label in _parts(sug))
+        return sorted(m for m in marks if m[0] < m[1])
 
     def linked_uids(self) -> set[str]:
         """Spans linked (by a relation) to the selected spans or the selected relation."""
@@ -299,10 +393,11 @@ class ArticleView(QPlainTextEdit):
 
     def redraw(self) -> None:
         """Recompute the layers (after labels, suggestions or the toggle changed)."""
-        items = [i for i in self._items() if i.start < i.end]
-        items.sort(key=lambda i: i.start)
-        self._items_cache = items
+        self._layers = self._format_layers()
+        self._marks = self._suggestion_marks()
         self._materialise(force=True)
+        self._draw_current_suggestion()
+        self.viewport().update()
 
     def _visible_range(self) -> tuple[int, int]:
         """Code-point range currently on screen (roughly: whole lines)."""
@@ -312,11 +407,9 @@ class ArticleView(QPlainTextEdit):
         return self.to_offset(top), self.to_offset(bottom)
 
     def _materialise(self, force: bool = False) -> None:
-        """Turn the layers inside the window around the screen into ExtraSelections.
-
-        One sweep over the boundaries of every item in the window: each stretch of text
-        gets exactly one format that combines all that covers it.
-        """
+        """Set the layers inside the window around the screen as the formats of the
+        text layout of each Qt block they touch; only blocks whose runs changed are
+        laid out again."""
         n = len(self.text)
         if n <= WHOLE_DOCUMENT_CHARS:
             window = (0, n)
@@ -326,53 +419,90 @@ class ArticleView(QPlainTextEdit):
                 return
             window = (max(0, lo - WINDOW_MARGIN_CHARS), min(n, hi + WINDOW_MARGIN_CHARS))
         self._window = window
-        w0, w1 = window
-        items = [i for i in self._items_cache if i.start < w1 and i.end > w0]
         selected = set(self.selected)
         linked = self.linked_uids()
         if self.selected_relation:
             selected |= linked
             linked = set()
-        colors = self._colors()
-        bounds: dict[int, tuple[list[_Item], list[_Item]]] = {}
-        for item in items:
-            bounds.setdefault(max(item.start, w0), ([], []))[0].append(item)
-            bounds.setdefault(min(item.end, w1), ([], []))[1].append(item)
-        active: dict[int, _Item] = {}
-        cache: dict[tuple, QTextCharFormat] = {}
+        runs = layers.sweep(self._layers, window[0], window[1], selected, linked)
         doc = self.document()
         to_utf16 = self.omap.to_utf16
-        out: list[QTextEdit.ExtraSelection] = []
-        runs: list[list] = []  # [start, end, format] of consecutive stretches
-        points = sorted(bounds)
-        for k, point in enumerate(points):
-            starting, ending = bounds[point]
-            for item in ending:
-                active.pop(id(item), None)
-            for item in starting:
-                active[id(item)] = item
-            if not active or k + 1 >= len(points):
+        wanted: dict[int, list[tuple[int, int, Look]]] = {}
+        block = doc.begin()
+        for run in runs:
+            start, end = to_utf16(run.start), to_utf16(run.end)
+            if not (block.position() <= start < block.position() + block.length()):
+                block = doc.findBlock(start)
+            while block.isValid() and start < end:
+                pos = block.position()
+                stop = min(end, pos + block.length() - 1)
+                if stop > start:
+                    wanted.setdefault(block.blockNumber(), []).append(
+                        (start - pos, stop - start, run.look))
+                start = max(stop, pos + block.length())
+                if start < end:
+                    block = block.next()
+        colors = self._colors()
+        for number in set(self._formatted) | set(wanted):
+            new = tuple(wanted.get(number, ()))
+            if self._formatted.get(number, ()) == new:
                 continue
-            key = _format_key(active.values(), selected, linked)
-            fmt = cache.get(key)
-            if fmt is None:
-                fmt = cache[key] = _make_format(key, colors)
-            if runs and runs[-1][1] == point and runs[-1][2] == fmt:
-                # Qt skips the second of two touching selections with equal formats
-                # (seen with 6.11/6.12), so touching equal stretches become one.
-                runs[-1][1] = points[k + 1]
+            target = doc.findBlockByNumber(number)
+            if not target.isValid():
+                continue
+            ranges = []
+            for start, length, look in new:
+                fmt = self._formats.get(look)
+                if fmt is None:
+                    fmt = self._formats[look] = _make_format(look, colors)
+                r = QTextLayout.FormatRange()
+                r.start, r.length, r.format = start, length, fmt
+                ranges.append(r)
+            target.layout().setFormats(ranges)
+            doc.markContentsDirty(target.position(), target.length())
+            if new:
+                self._formatted[number] = new
             else:
-                runs.append([point, points[k + 1], fmt])
-        for start, end, fmt in runs:
-            sel = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(doc)
-            cursor.setPosition(to_utf16(start))
-            cursor.setPosition(to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor  # type: ignore[attr-defined]
-            sel.format = fmt  # type: ignore[attr-defined]
-            out.append(sel)
-        self.setExtraSelections(out)
+                self._formatted.pop(number, None)
         self._gutter.update()
+
+    def drawn_look(self, offset: int) -> QTextCharFormat:
+        """The format the text layout holds for the character at ``offset`` (what the
+        screen shows; the default format where no layer covers it)."""
+        position = self.to_position(offset)
+        block = self.document().findBlock(position)
+        inside = position - block.position()
+        for r in block.layout().formats():
+            if r.start <= inside < r.start + r.length:
+                return QTextCharFormat(r.format)  # a copy: the range is a temporary
+        return QTextCharFormat()
+
+    def _draw_current_suggestion(self) -> None:
+        """Tint the parts of the suggestion under review (kept as extra selections)."""
+        out: list[QTextEdit.ExtraSelection] = []
+        sug = self.suggestion(self.current_suggestion) if self.current_suggestion else None
+        if sug is not None:
+            colors = self._colors()
+            parts = _parts(sug) if sug.layer != "block" else [(sug.start, sug.end, sug.label)]
+            if sug.layer == "block":
+                index = _block_index(sug, self.blocks)
+                if index is not None:
+                    parts = [(*self.blocks[index], sug.label)]
+            for start, end, label in sorted(parts):
+                if start >= end:
+                    continue
+                tint = QColor(colors.get(label, "#888888"))
+                tint.setAlpha(70 if theme.is_dark() else 55)
+                fmt = QTextCharFormat()
+                fmt.setBackground(QBrush(tint))
+                sel = QTextEdit.ExtraSelection()
+                cursor = QTextCursor(self.document())
+                cursor.setPosition(self.to_position(start))
+                cursor.setPosition(self.to_position(end), QTextCursor.MoveMode.KeepAnchor)
+                sel.cursor = cursor  # type: ignore[attr-defined]
+                sel.format = fmt  # type: ignore[attr-defined]
+                out.append(sel)
+        self.setExtraSelections(out)
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
@@ -392,6 +522,114 @@ class ArticleView(QPlainTextEdit):
                                         top[1] - top[0] + 4), band)
                 painter.end()
         super().paintEvent(event)
+        if self.text:
+            painter = QPainter(self.viewport())
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._paint_overlays(painter)
+            painter.end()
+
+    def _paint_overlays(self, painter: QPainter) -> None:
+        """Suggestion outlines, picked-span outlines and attribution arrows."""
+        lo, hi = self._visible_range()
+        pal = self.palette()
+        text_color = pal.color(QPalette.ColorRole.Text)
+        colors = self._colors()
+        for start, end, label, sid in self._marks:
+            if start > hi:
+                break
+            if end < lo:
+                continue
+            color = theme.mix(QColor(colors.get(label, "#888888")), text_color, 0.15)
+            current = sid == self.current_suggestion
+            color.setAlpha(255 if current else 200)
+            pen = QPen(color, 1.6 if current else 1.2,
+                       Qt.PenStyle.SolidLine if current else Qt.PenStyle.DotLine)
+            _outline(painter, self.range_rects(start, end), pen)
+        highlight = pal.color(QPalette.ColorRole.Highlight)
+        by_uid = {s.uid: s for s in self.annotations.spans}
+        for uid in self.selected:
+            span = by_uid.get(uid)
+            if span is not None and span.start <= hi and span.end >= lo:
+                _outline(painter, self.range_rects(span.start, span.end),
+                         QPen(highlight, 2), radius=3)
+        self._paint_relations(painter, by_uid, lo, hi)
+
+    def _paint_relations(self, painter: QPainter, by_uid: dict[str, SpanData],
+                         lo: int, hi: int) -> None:
+        """An arc from each attribution's source to its content (or claim), arrow at
+        the content; the cue, if any, hangs off the arc with a thin dotted line."""
+        pal = self.palette()
+        picked = set(self.selected)
+        base = theme.mix(pal.color(QPalette.ColorRole.Text),
+                         pal.color(QPalette.ColorRole.Base), 0.35)
+        highlight = pal.color(QPalette.ColorRole.Highlight)
+        for rel in self.annotations.relations:
+            head, child = by_uid.get(rel.head), by_uid.get(rel.child)
+            if head is None or child is None:
+                continue
+            cue = by_uid.get(rel.cue) if rel.cue else None
+            first = min(head.start, child.start)
+            last = max(head.end, child.end)
+            if first > hi or last < lo or first < lo - ARROW_REACH or last > hi + ARROW_REACH:
+                continue  # off screen, or an end too far away to be worth laying out
+            a, b = self._anchor(head), self._anchor(child)
+            if a is None or b is None:
+                continue
+            strong = rel.uid == self.selected_relation or bool(
+                picked & {rel.head, rel.child, rel.cue})
+            paint_arrow(painter, a, b, highlight if strong else base, strong,
+                        self._anchor(cue) if cue is not None else None)
+
+    def _anchor(self, span: SpanData) -> QPointF | None:
+        """Where an arrow meets a span: the middle of its first line's top edge."""
+        rects = self.range_rects(span.start, span.end, limit=1, clip=False)
+        if not rects:
+            return None
+        r = rects[0]
+        return QPointF(r.center().x(), r.top() + 1)
+
+    def range_rects(self, start: int, end: int, limit: int = 0,
+                    clip: bool = True) -> list[QRectF]:
+        """Viewport rectangles of ``[start, end)`` (code points), one per laid-out line;
+        with ``clip`` only lines that are on screen."""
+        s, e = self.to_position(start), self.to_position(end)
+        doc = self.document()
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        out: list[QRectF] = []
+        block = doc.findBlock(s)
+        if clip:
+            first = self.firstVisibleBlock()
+            if first.isValid() and first.position() > block.position():
+                block = first
+        while block.isValid() and block.position() < e:
+            geo = self.blockBoundingGeometry(block).translated(offset)
+            if clip and geo.top() > height:
+                break
+            layout = block.layout()
+            pos = block.position()
+            if block.isVisible() and layout is not None:
+                for i in range(layout.lineCount()):
+                    line = layout.lineAt(i)
+                    ls = pos + line.textStart()
+                    le = ls + line.textLength()
+                    a, b = max(s, ls), min(e, le)
+                    if a >= b:
+                        continue
+                    # A line's trailing space belongs to no visible word.
+                    if b == le and b > a and self.document().characterAt(b - 1) == " ":
+                        b -= 1
+                    x0 = line.cursorToX(a - pos)[0]
+                    x1 = line.cursorToX(b - pos)[0]
+                    y = geo.top() + line.y()
+                    if clip and (y > height or y + line.height() < 0):
+                        continue
+                    out.append(QRectF(geo.left() + min(x0, x1), y, abs(x1 - x0),
+                                      line.height()))
+                    if limit and len(out) >= limit:
+                        return out
+            block = block.next()
+        return out
 
     def _block_rect(self, index: int) -> tuple[float, float] | None:
         """Viewport y-range of annotator block ``index`` (clipped to what is laid out)."""
@@ -402,8 +640,12 @@ class ArticleView(QPlainTextEdit):
             return None
         offset = self.contentOffset()
         y0 = self.blockBoundingGeometry(first).translated(offset).top()
-        y1 = self.blockBoundingGeometry(last).translated(offset).bottom()
+        y1 = self.blockBoundingGeometry(last).translated(offset).bottom() - self._extra(last)
         return y0, y1
+
+    def _extra(self, block: QTextBlock) -> float:
+        layout = self.document().documentLayout()
+        return layout.extra(block) if isinstance(layout, _ParagraphLayout) else 0.0
 
     # -- events ----------------------------------------------------------------------
     def _cursor_moved(self) -> None:
@@ -413,6 +655,16 @@ class ArticleView(QPlainTextEdit):
             self.viewport().update()
             self._gutter.update()
             self.currentBlockChanged.emit(index)
+        if not self._placing:
+            # The caret chooses the suggestion under review wherever it goes.
+            under = self.suggestion_under_cursor()
+            self.set_current_suggestion(under.id if under is not None else None)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers() and self.selected:
+            self.spanClicked.emit(None, False)  # Escape drops the pick
+            return
+        super().keyPressEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press_pos = event.position().toPoint()
@@ -471,9 +723,13 @@ class ArticleView(QPlainTextEdit):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._apply_palette()
+            # Colours derive from the palette: every format is made and set again.
+            self._formats = {}
+            self._formatted = {number: ("stale",) for number in self._formatted}
             self.redraw()
         elif event.type() == QEvent.Type.FontChange:
             self.document().setDefaultFont(self.font())
+            self._set_spacing()
             self._relayout()
 
     def _apply_palette(self) -> None:
@@ -524,67 +780,161 @@ class ArticleView(QPlainTextEdit):
             i = bisect_right(self._block_starts_u16, end) - 1
             if i >= 0 and self._block_ends_u16[i] >= pos and block.isVisible():
                 first = self._block_starts_u16[i] >= pos
-                out.append((i, geo.top(), geo.bottom(), first))
+                out.append((i, geo.top(), geo.bottom() - self._extra(block), first))
             block = block.next()
         return out
 
 
-def _format_key(active: Iterable[_Item], selected: set[str], linked: set[str]) -> tuple:
-    grey = ""
-    spans: list[tuple[str, int]] = []  # (label, strength 0 normal, 1 linked, 2 selected)
-    sugg = ""
-    entity = ""
-    for item in active:
-        if item.kind == "grey":
-            grey = "grey"
-        elif item.kind == "greyish" and not grey:
-            grey = "greyish"
-        elif item.kind == "span":
-            strength = 2 if item.uid in selected else 1 if item.uid in linked else 0
-            spans.append((item.key, strength))
-        elif item.kind == "sugg":
-            sugg = item.key
-        elif item.kind == "entity":
-            entity = item.key
-    return grey, tuple(sorted(spans)), sugg, entity
+def paint_arrow(painter: QPainter, a: QPointF, b: QPointF, color: QColor,
+                strong: bool = False, cue: QPointF | None = None) -> None:
+    """An attribution: an arc lifted above the text from the source (a dot) to what it
+    attributes (the arrowhead); the cue, if any, hangs off the arc on a dotted line."""
+    color = QColor(color)
+    color.setAlpha(235 if strong else 170)
+    pen = QPen(color, 2.0 if strong else 1.4)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    lift = 10.0 + min(14.0, abs(a.x() - b.x()) / 40 + abs(a.y() - b.y()) / 10)
+    top = min(a.y(), b.y()) - lift
+    path = QPainterPath(a)
+    path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(path)
+    painter.setBrush(color)
+    painter.setPen(Qt.PenStyle.NoPen)
+    size = 6.0 if strong else 5.0
+    painter.drawPolygon([b, QPointF(b.x() - size / 2, b.y() - size),
+                         QPointF(b.x() + size / 2, b.y() - size)])
+    painter.drawEllipse(a, 2.2, 2.2)
+    if cue is not None:
+        painter.setPen(QPen(color, 1.0, Qt.PenStyle.DotLine))
+        painter.drawLine(cue, path.pointAtPercent(0.5))
 
 
-def _make_format(key: tuple, colors: dict[str, str]) -> QTextCharFormat:
-    grey, spans, sugg, entity = key
+class RelationArrows(QWidget):
+    """Attribution arrows over any text editor's viewport (the adjudication text).
+
+    A transparent child of the viewport that follows its size and scrolling; ``arrows``
+    are (head start, head end, child start, child end) in Qt positions.
+    """
+
+    def __init__(self, editor: QTextEdit | QPlainTextEdit) -> None:
+        super().__init__(editor.viewport())
+        self.editor = editor
+        self.arrows: list[tuple[int, int, int, int]] = []
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setObjectName("relationArrows")
+        editor.viewport().installEventFilter(self)
+        editor.verticalScrollBar().valueChanged.connect(lambda _v: self.update())
+        self.resize(editor.viewport().size())
+
+    def set_arrows(self, arrows: list[tuple[int, int, int, int]]) -> None:
+        self.arrows = list(arrows)
+        self.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self.resize(self.editor.viewport().size())
+        return False
+
+    def _anchor(self, start: int, end: int) -> QPointF:
+        cursor = QTextCursor(self.editor.document())
+        cursor.setPosition(start)
+        first = self.editor.cursorRect(cursor)
+        cursor.setPosition(end)
+        last = self.editor.cursorRect(cursor)
+        x = (first.left() + last.left()) / 2 if first.top() == last.top() else first.left() + 12
+        return QPointF(x, first.top() + 1)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.arrows:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.editor.palette()
+        color = theme.mix(pal.color(QPalette.ColorRole.Text), pal.color(QPalette.ColorRole.Base),
+                          0.3)
+        height = self.height()
+        for hs, he, cs, ce in self.arrows:
+            a, b = self._anchor(hs, he), self._anchor(cs, ce)
+            if max(a.y(), b.y()) < -40 or min(a.y(), b.y()) > height + 40:
+                continue
+            paint_arrow(painter, a, b, color)
+        painter.end()
+
+
+def _block_index(sug: SuggestionRow, blocks: list[tuple[int, int]]) -> int | None:
+    index = sug.attrs.get("block_index", sug.attrs.get("block"))
+    if not isinstance(index, int):
+        index = block_at(blocks, sug.start)
+    return index if index is not None and 0 <= index < len(blocks) else None
+
+
+def _parts(sug: SuggestionRow) -> list[tuple[int, int, str]]:
+    """A span-level suggestion's drawn parts: an attribution's source, cue and content
+    in their own labels (the whole as SOURCE if it names no parts), else itself."""
+    if sug.layer != "attribution":
+        return [(sug.start, sug.end, sug.label)]
+    parts = []
+    for key, label in (("source", "SOURCE"), ("cue", "CUE"), ("content", "CONTENT")):
+        pair = sug.attrs.get(key)
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            parts.append((int(pair[0]), int(pair[1]), label))
+    return parts or [(sug.start, sug.end, "SOURCE")]
+
+
+def _make_format(look: Look, colors: dict[str, str]) -> QTextCharFormat:
+    """One channel per layer: text colour (boilerplate), background (spans),
+    underline (entities)."""
     fmt = QTextCharFormat()
     pal = theme.palette()
-    if grey:
+    if look.grey:
         base_text = pal.color(QPalette.ColorRole.Text)
-        amount = 0.55 if grey == "grey" else 0.3
+        amount = 0.55 if look.grey == layers.GREY else 0.4
         fmt.setForeground(theme.mix(base_text, pal.color(QPalette.ColorRole.Base), amount))
-    if spans:
+    if look.spans:
         # Blend the washes: alpha adds up like stacked glass, hue is their average.
         remaining = 1.0
         r = g = b = weight = 0.0
-        for label, strength in spans:
-            c = theme.span_background(colors.get(label, "#cccccc"), strong=strength > 0)
+        for label, strength in look.spans:
+            c = theme.span_background(colors.get(label, "#cccccc"),
+                                      strong=strength != layers.PLAIN)
             a = c.alphaF()
             remaining *= 1 - a
             r, g, b, weight = r + c.redF() * a, g + c.greenF() * a, b + c.blueF() * a, weight + a
-        color = QColor.fromRgbF(r / weight, g / weight, b / weight, 1 - remaining)
-        fmt.setBackground(QBrush(color))
-        strongest = max(s for _, s in spans)
-        if strongest:
-            fmt.setFontUnderline(True)
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline
-                                  if strongest == 2 else QTextCharFormat.UnderlineStyle.DashUnderline)
-            fmt.setUnderlineColor(pal.color(QPalette.ColorRole.Highlight))
-            return fmt
-    if sugg:
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        # Machine suggestions: a wavy underline only, so a page full of them stays calm
-        # and is never mistaken for the annotator's own (washed) spans.
-        fmt.setUnderlineColor(theme.mix(QColor(colors.get(sugg, "#888888")),
-                                        pal.color(QPalette.ColorRole.Text), 0.2))
-    elif entity:
+        fmt.setBackground(QBrush(QColor.fromRgbF(r / weight, g / weight, b / weight,
+                                                 1 - remaining)))
+    if look.entity:
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-        fmt.setUnderlineColor(theme.entity_color(entity))
+        fmt.setUnderlineColor(theme.entity_color(look.entity))
     return fmt
+
+
+def _outline(painter: QPainter, rects: list[QRectF], pen: QPen, radius: float = 0) -> None:
+    """One outline around a run of line rectangles (a span over several lines): the
+    outer edges only, so it reads as one shape rather than a box per line."""
+    if not rects:
+        return
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    if len(rects) == 1:
+        painter.drawRoundedRect(rects[0].adjusted(-1.5, 0.5, 1.5, -0.5), radius, radius)
+        return
+    boxes = [r.adjusted(-1.5, 0.5, 1.5, -0.5) for r in rects]
+    for i, r in enumerate(boxes):
+        painter.drawLine(r.topLeft(), r.bottomLeft())
+        painter.drawLine(r.topRight(), r.bottomRight())
+        above = boxes[i - 1] if i else None
+        below = boxes[i + 1] if i + 1 < len(boxes) else None
+        for y, other in ((r.top(), above), (r.bottom(), below)):
+            if other is None:
+                painter.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
+                continue
+            # Only the parts of this edge the neighbouring line does not continue.
+            if r.left() < other.left():
+                painter.drawLine(QPointF(r.left(), y), QPointF(min(r.right(), other.left()), y))
+            if r.right() > other.right():
+                painter.drawLine(QPointF(max(r.left(), other.right()), y), QPointF(r.right(), y))
 
 
 class _Gutter(QWidget):
@@ -621,7 +971,7 @@ class _Gutter(QWidget):
         highlight = pal.color(QPalette.ColorRole.Highlight)
         bar_x = self.width() - 8
         current = view._current_block
-        for index, top, bottom, first in view.visible_block_segments():
+        for index, top, bottom, first in _merged(view.visible_block_segments()):
             label = view.annotations.blocks.get(index)
             sug = view.block_suggestions.get(index) if label is None else None
             color = QColor(schema.block(label).color) if label else faint
@@ -686,6 +1036,18 @@ class _Gutter(QWidget):
             QToolTip.hideText()
             return True
         return super().event(event)
+
+
+def _merged(segments: list[tuple[int, float, float, bool]]
+            ) -> list[tuple[int, float, float, bool]]:
+    """One bar per block: consecutive lines of the same block joined."""
+    out: list[tuple[int, float, float, bool]] = []
+    for index, top, bottom, first in segments:
+        if out and out[-1][0] == index:
+            out[-1] = (index, out[-1][1], bottom, out[-1][3])
+        else:
+            out.append((index, top, bottom, first))
+    return out
 
 
 def relation_summary(rel: RelationData, spans: dict[str, SpanData], text: str,

@@ -60,8 +60,14 @@ class ServiceCommand(QUndoCommand):
         self.ctx.changed(self.document_id)
 
     def _guard(self, fn: Callable[[], Any]) -> None:
+        """Through the window's writer when it has one, so undo and redo wait for a
+        busy project in order instead of blocking the window (``writer.py``)."""
+        write = getattr(self.ctx, "write", None)
         try:
-            fn()
+            if write is not None:
+                write(self, fn)
+            else:
+                fn()
         except InputError as exc:
             self.ctx.error(str(exc))
 

@@ -94,6 +94,7 @@ class AnnotatorNameDialog(_NameDialog):
         self.nameEdit.selectAll()
         layout.addWidget(self.nameEdit)
         self.problem = QLabel()
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)  # quotes the typed name
         self.problem.setObjectName("nameProblem")
         layout.addWidget(self.problem)
         self.buttons = self._ok_cancel()
@@ -119,6 +120,7 @@ class SettingsDialog(_NameDialog):
         self.nameEdit.setObjectName("annotatorName")
         form.addRow("Annotator name", self.nameEdit)
         self.problem = QLabel()
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow("", self.problem)
         self.sizeBox = QDoubleSpinBox()
         self.sizeBox.setObjectName("textSize")

@@ -12,7 +12,7 @@ matching ids to ``set_search_result``.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 
@@ -44,7 +44,6 @@ class DocumentListModel(QAbstractListModel):
         self._search: list[int] | None = None
         self._status_filter: str | None = None
         self._rows: list[int] = list(self._all_ids)
-        self._row_of: dict[int, int] | None = None
 
     # -- Qt model --------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -113,7 +112,6 @@ class DocumentListModel(QAbstractListModel):
         base = self._all_ids if self._search is None else self._search
         wanted = self._status_filter
         self._rows = base if wanted is None else [i for i in base if self.status(i) == wanted]
-        self._row_of = None
         self.endResetModel()
         self.countsChanged.emit()
 
@@ -128,9 +126,10 @@ class DocumentListModel(QAbstractListModel):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, doc_id: int) -> int | None:
-        if self._row_of is None:
-            self._row_of = {d: r for r, d in enumerate(self._rows)}
-        return self._row_of.get(doc_id)
+        """Rows are in id order, so a binary search: no 100,000-entry dict to build
+        before the window can show its first document."""
+        row = bisect_left(self._rows, doc_id)
+        return row if row < len(self._rows) and self._rows[row] == doc_id else None
 
     def title(self, doc_id: int) -> str:
         row = self.row_of(doc_id)

@@ -57,6 +57,9 @@ class ExportDialog(QDialog):
         self.statusBox = QComboBox()
         self.statusBox.setEditable(True)
         self.statusBox.addItems(["done", "done,in_progress", "any"])
+        self.statusBox.setToolTip("Documents the annotator has in this status. In a done "
+                                  "document an unmarked block is exported as content; in "
+                                  "one not done, as null.")
         self.splitCheck = QCheckBox("Split into")
         self.splitEdit = QLineEdit("train=0.8,dev=0.1,test=0.1")
         self.splitEdit.setEnabled(False)

@@ -102,7 +102,7 @@ class LabelPalette(QWidget):
                 button.setIconSize(QSize(12, 12))
             keys = keymap.keys(action)
             button.setText(f"{name}   {keys[0] if keys else key}")
-            button.setToolTip(f"{name}: press {' or '.join(keys) or key}")
+            button.setToolTip(theme.tooltip(f"{name}: press {' or '.join(keys) or key}"))
             button.clicked.connect(lambda _=False, a=action: self.labelChosen.emit(a))
             self.buttons[action] = button
             grid.addWidget(button, n // columns, n % columns)

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.errors import InputError
+from annotator.core.schema import Schema
 from annotator.core.snap import exact, snap
+from annotator.gui.annotation_panel import UNSURE_BELOW
 from annotator.gui.commands import (
     AddSpan,
     ChangeSpan,
@@ -93,7 +95,23 @@ class LabellingMixin(_Base):
         span = SpanData(new_uid(), label, start, end, {})
         if self.perform(AddSpan(self, doc.id, span)):
             self.view.move_to(end)
-            self.select_spans([span.uid])
+            self.select_spans(self._pick_with(span))
+
+    def _pick_with(self, span: SpanData) -> list[str]:
+        """The pick after marking ``span``: it joins the picked spans, replacing one of
+        the same role (head, child or cue of an attribution), so marking a SOURCE and
+        then a CLAIM leaves both picked for Ctrl+L. A span of no linkable role, or a
+        pick that would mix in such a span, starts a new pick."""
+        doc = self.current
+        roles = _roles(self.schema)
+        role = roles.get(span.label)
+        if doc is None or role is None:
+            return [span.uid]
+        by_uid = {s.uid: s for s in doc.annotations.spans}
+        kept = [u for u in self.selected_spans if u in by_uid and u != span.uid]
+        if any(roles.get(by_uid[u].label) is None for u in kept):
+            return [span.uid]
+        return [u for u in kept if roles[by_uid[u].label] != role] + [span.uid]
 
     def link(self, relation_name: str) -> None:
         doc = self.current
@@ -119,6 +137,13 @@ class LabellingMixin(_Base):
                                 cues[0].uid if cues else None, {})
         if self.perform(Link(self, doc.id, relation)):
             self.select_relation(relation.uid)
+            self.error(f"Linked {head.label} → {child.label}"
+                       + (" with its CUE" if cues else ""))
+
+    def link_spans(self, uids: list[str]) -> None:
+        """Link from the Spans list (context menu or drag): pick those, then link."""
+        self.select_spans(uids)
+        self.link(self.schema.relations[0].name)
 
     def delete(self) -> None:
         doc = self.current
@@ -168,11 +193,10 @@ class LabellingMixin(_Base):
 
     # -- suggestions -----------------------------------------------------------------
     def _target_suggestion(self) -> Any:
-        if QApplication.focusWidget() is self.annotationPanel.suggestionList:
-            sid = self.annotationPanel.selected_suggestion()
-            if sid is not None and self.current is not None:
-                return next((s for s in self.current.suggestions if s.id == sid), None)
-        return self.view.suggestion_under_cursor()
+        """The suggestion under review: selected in the list and tinted in the text
+        (F8, a click in the list, or the caret entering a suggestion selects it)."""
+        sid = self.view.current_suggestion
+        return self.view.suggestion(sid) if sid is not None else None
 
     def accept_suggestion(self) -> None:
         self._review_one("accepted")
@@ -186,7 +210,8 @@ class LabellingMixin(_Base):
             return
         sug = self._target_suggestion()
         if sug is None:
-            self.error("No suggestion under the cursor (F8 goes to the next one)")
+            self.error("No suggestion selected: F8 goes to the next one, or pick one "
+                       "in the Suggestions list")
             return
         service = self.service
         if verdict == "accepted":
@@ -225,19 +250,40 @@ class LabellingMixin(_Base):
             self.error("No pending suggestions in this document")
             return
         here = self.view.cursor_offset()
-        if step > 0:
+        current = self.view.current_suggestion
+        if current is not None and any(s.id == current for s in pending):
+            # From the one under review, in list order (several may start here).
+            at = next(i for i, s in enumerate(pending) if s.id == current)
+            target = pending[(at + (1 if step > 0 else -1)) % len(pending)]
+        elif step > 0:
             target = next((s for s in pending if s.start > here), pending[0])
         else:
             target = next((s for s in reversed(pending) if s.start < here), pending[-1])
-        self.view.move_to(target.start)
+        self.view.set_current_suggestion(target.id, place_caret=True)
         self.view.setFocus()
 
-    def _suggestion_activated(self, sid: int) -> None:
-        if self.current is None:
+    def goto_unsure(self) -> None:
+        """The next pending suggestion scored below ``UNSURE_BELOW``, after the caret."""
+        unsure = [s for s in self.view.pending() if s.score < UNSURE_BELOW]
+        if not unsure:
+            self.error(f"No unsure suggestions here (none scored below {UNSURE_BELOW:.1f})")
             return
-        sug = next((s for s in self.current.suggestions if s.id == sid), None)
-        if sug is not None:
-            self.view.move_to(sug.start)
+        here = self.view.cursor_offset()
+        current = self.view.current_suggestion
+        after = [s for s in unsure if s.start > here
+                 or (s.start == here and current is not None and s.id > current)]
+        target = (after or unsure)[0]
+        self.view.set_current_suggestion(target.id, place_caret=True)
+        self.view.setFocus()
+        self.error(f"Unsure: {target.label} scored {target.score:.2f}"
+                   + (f" by {target.rule}" if target.rule else ""))
+
+    def _suggestion_activated(self, sid: int) -> None:
+        """Chosen in the list: the text shows it and Enter acts on it."""
+        self.view.set_current_suggestion(sid, place_caret=True)
+
+    def _view_suggestion_changed(self, sid: int | None) -> None:
+        self.annotationPanel.set_current_suggestion(sid)
 
     # -- span selection ----------------------------------------------------------------
     def select_spans(self, uids: list[str]) -> None:
@@ -245,21 +291,37 @@ class LabellingMixin(_Base):
         self.selected_relation = None
         self.view.set_selected(self.selected_spans)
         self.annotationPanel.set_selection(self.selected_spans)
+        self._show_pick()
+
+    def _show_pick(self) -> None:
+        """The pick's size and make-up in the status bar, and what Ctrl+L will do."""
+        label = getattr(self, "pickLabel", None)
+        if label is None:
+            return
+        doc = self.current
+        by_uid = {s.uid: s for s in doc.annotations.spans} if doc else {}
+        picked = [by_uid[u].label for u in self.selected_spans if u in by_uid]
+        if not picked:
+            label.setText("")
+            return
+        label.setText(f"Picked {len(picked)}: {' + '.join(picked)}"
+                      + ("  (Ctrl+L links)" if len(picked) > 1 else ""))
 
     def select_relation(self, uid: str | None) -> None:
         self.selected_spans = []
         self.selected_relation = uid
         self.view.set_selected([], uid)
         self.annotationPanel.set_selection([], uid)
+        self._show_pick()
 
     def _span_clicked(self, uid: str | None, additive: bool) -> None:
+        """A click picks one span (or none); Ctrl+click adds one and never drops a
+        picked span, so Ctrl+clicking the SOURCE just marked keeps it. A picked span
+        leaves the pick by a plain click elsewhere, Escape, or the Spans list."""
         if additive:
-            if uid is None:
+            if uid is None or uid in self.selected_spans:
                 return
-            chosen = [u for u in self.selected_spans if u != uid]
-            if len(chosen) == len(self.selected_spans):
-                chosen.append(uid)
-            self.select_spans(chosen)
+            self.select_spans([*self.selected_spans, uid])
         else:
             self.select_spans([uid] if uid else [])
 
@@ -274,6 +336,7 @@ class LabellingMixin(_Base):
         self.selected_spans = list(uids)
         self.selected_relation = None
         self.view.set_selected(self.selected_spans)
+        self._show_pick()
 
     def _panel_relation_selected(self, uid: str | None) -> None:
         self.selected_spans = []
@@ -291,3 +354,13 @@ class LabellingMixin(_Base):
         if index is not None:
             self.view.move_to_block(max(0, min(index + step, len(self.view.blocks) - 1)))
 
+
+
+def _roles(schema: Schema) -> dict[str, str]:
+    """Span label -> its role in a relation ("head", "child" or "cue")."""
+    out: dict[str, str] = {}
+    for rel in schema.relations:
+        for role, labels in (("cue", rel.cue), ("child", rel.child), ("head", rel.head)):
+            for label in labels:
+                out.setdefault(label, role)
+    return out

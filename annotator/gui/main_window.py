@@ -18,6 +18,7 @@ Spans list in the panel offers the same multi-selection by mouse or keyboard.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
-    QScrollArea,
-    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -41,7 +40,7 @@ from PySide6.QtWidgets import (
 from annotator.core import keymap as keymap_mod
 from annotator.core import schema as schema_mod
 from annotator.core.errors import InputError
-from annotator.gui import icons, project_menu, theme
+from annotator.gui import dock_layout, icons, project_menu, theme, window_state
 from annotator.gui.actions import build_actions, build_toolbar, fill_menus
 from annotator.gui.annotation_panel import AnnotationPanel
 from annotator.gui.article_view import ArticleView
@@ -52,9 +51,11 @@ from annotator.gui.label_palette import LabelPalette
 from annotator.gui.labelling import LabellingMixin
 from annotator.gui.retraining import Retrainer
 from annotator.gui.workers import Background
+from annotator.gui.writer import INLINE_WAIT_MS, Writer
 from annotator.services import retraining
 from annotator.services.annotation import AnnotationService, OpenedDocument
 from annotator.store import Project, open_project
+from annotator.store.engine import busy_wait
 
 SEARCH_DELAY_MS = 250
 FILTERS: list[tuple[str | None, str]] = [(None, "All"), *[(s, theme.STATUS_TEXT[s])
@@ -81,6 +82,8 @@ class MainWindow(LabellingMixin, QMainWindow):
         self._dialogs: list[QWidget] = []
         self.undoStack = QUndoStack(self)
         self.background = Background(self)
+        self.writer = Writer(project, self)  # label writes: never wait on a lock here
+        self._close_unsaved = False
         self.retrainer = Retrainer(self)
 
         self.setWindowTitle(f"annotator — {project.label}")
@@ -97,6 +100,7 @@ class MainWindow(LabellingMixin, QMainWindow):
             first = self.model.next_to_do(None) or self.model.doc_id(0)
         self.show_document(first)
         self.view.setFocus()
+        window_state.restore(self)  # the size, place and dock layout of the last run
 
     # -- construction ----------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -168,7 +172,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.countsLabel.setWordWrap(True)
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(8, 8, 4, 8)
+        left_layout.setContentsMargins(4, 4, 4, 4)
         left_layout.addWidget(self.searchBox)
         left_layout.addWidget(self.statusFilter)
         left_layout.addWidget(self.documentList, 1)
@@ -202,24 +206,16 @@ class MainWindow(LabellingMixin, QMainWindow):
             "delete", "accept_suggestion", "reject_suggestion", "accept_all_blocks")}
         panel_actions["link"] = self.actions_by_id["link"]
         self.annotationPanel = AnnotationPanel(self.schema, panel_actions)
+        suggestions = dock_layout.take_suggestion_section(self.annotationPanel)
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(4, 8, 8, 8)
+        right_layout.setContentsMargins(4, 4, 4, 4)
         right_layout.addWidget(self.labelPalette)
         right_layout.addWidget(self.annotationPanel, 1)
-        scroll = QScrollArea()
-        scroll.setWidget(right)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setMinimumWidth(300)
+        self.sidePanel = dock_layout.side_scroll(right)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(middle)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 800, 340])
-        self.setCentralWidget(self.splitter)
+        self.setCentralWidget(middle)
+        self.docks = dock_layout.install(self, left, self.sidePanel, suggestions)
         for binding in self.keymap.bindings:
             if binding.scope == keymap_mod.VIEW:
                 action = self.actions_by_id[binding.action]
@@ -238,6 +234,7 @@ class MainWindow(LabellingMixin, QMainWindow):
     def _build_menus_and_toolbar(self) -> None:
         fill_menus(self.menuBar(), self.actions_by_id)
         self.projectMenu = project_menu.install(self)
+        dock_layout.add_view_toggles(self, self.docks)
         self.toolbar = build_toolbar(self.actions_by_id)
         self.addToolBar(self.toolbar)
 
@@ -254,6 +251,19 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.progressLabel.setObjectName("progressLabel")
         self.backgroundLabel = QLabel()
         self.backgroundLabel.setObjectName("backgroundLabel")
+        self.saveLabel = QLabel("Saved")
+        self.saveLabel.setObjectName("saveLabel")
+        self.writer.saved.connect(self._write_saved)
+        self.writer.refused.connect(self._write_lost)
+        self.writer.failed.connect(self._write_lost)
+        self.writer.stalled.connect(self._write_stalled)
+        self.writer.pendingChanged.connect(self._pending_changed)
+        self.pickLabel = QLabel()
+        self.pickLabel.setObjectName("pickLabel")
+        self.pickLabel.setToolTip("Spans picked for linking: click picks one, Ctrl+click "
+                                  "adds one, Escape clears; Ctrl+L links them")
+        bar.addPermanentWidget(self.pickLabel)
+        bar.addPermanentWidget(self.saveLabel)
         bar.addPermanentWidget(self.backgroundLabel)
         bar.addPermanentWidget(self.progressLabel)
         bar.addPermanentWidget(self.annotatorButton)
@@ -273,6 +283,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.background.busyChanged.connect(self._background_changed)
         self.view.spanClicked.connect(self._span_clicked)
         self.view.currentBlockChanged.connect(self._current_block_changed)
+        self.view.currentSuggestionChanged.connect(self._view_suggestion_changed)
         self.labelPalette.labelChosen.connect(self._palette_chosen)
         self.labelPalette.entitiesToggled.connect(self.actions_by_id["toggle_entities"].setChecked)
         panel = self.annotationPanel
@@ -281,6 +292,8 @@ class MainWindow(LabellingMixin, QMainWindow):
         panel.spanAttrsEdited.connect(self.set_span_attrs)
         panel.relationAttrsEdited.connect(self.set_relation_attrs)
         panel.suggestionActivated.connect(self._suggestion_activated)
+        panel.nextUnsureRequested.connect(self.goto_unsure)
+        panel.linkRequested.connect(self.link_spans)
         panel.docLabelChosen.connect(self.set_doc_label)
         self.undoStack.canUndoChanged.connect(self.actions_by_id["undo"].setEnabled)
         self.undoStack.canRedoChanged.connect(self.actions_by_id["redo"].setEnabled)
@@ -307,6 +320,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.view.set_selected(self.selected_spans, self.selected_relation)
         self.annotationPanel.set_document(self.current.text, annotations, suggestions)
         self.annotationPanel.set_selection(self.selected_spans, self.selected_relation)
+        self._show_pick()
         if self.model.status(document_id) != annotations.status:
             self.model.set_status(document_id, annotations.status)
         self._update_header()
@@ -316,14 +330,45 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.statusBar().showMessage(message, 6000)
 
     def perform(self, command: ServiceCommand) -> bool:
-        """Do the command now (committed at once), then put it on the undo stack."""
+        """Do the command (committed at once, or queued while the project is busy or
+        read-only: see ``writer.py``), then put it on the undo stack."""
         try:
-            command.do()
+            self.writer.write(command, command._do)
         except InputError as exc:
             self.error(str(exc))
             return False
+        command._skip_redo = True  # done (or queued): the push must not do it again
         self.undoStack.push(command)
         return True
+
+    def write(self, command: ServiceCommand, fn: Callable[[], Any]) -> None:
+        """Undo and redo write through the same queue, so they keep their order."""
+        self.writer.write(command, fn)
+
+    def _write_saved(self, command: ServiceCommand) -> None:
+        doc_id = command.document_id
+        if self.current is not None and self.current.id == doc_id:
+            self.changed(doc_id)
+        else:
+            self.model.set_status(doc_id, self.service.load(doc_id).status)
+
+    def _write_lost(self, command: ServiceCommand, message: str) -> None:
+        command.setObsolete(True)  # the next undo or redo drops it from the stack
+        self.error(message)
+        self._write_saved(command)
+
+    def _write_stalled(self, message: str) -> None:
+        if message:
+            self.error(message)
+        self._pending_changed(self.writer.pending, message)
+
+    def _pending_changed(self, count: int, why: str = "") -> None:
+        if count == 0:
+            self.saveLabel.setText("Saved")
+            self.saveLabel.setToolTip("Every action is saved as you make it")
+        else:
+            self.saveLabel.setText(f"Saving {count}…" if count > 1 else "Saving…")
+            self.saveLabel.setToolTip(why or "Waiting for the project to be free")
 
     # -- documents -------------------------------------------------------------------
     def show_document(self, document_id: int | None) -> None:
@@ -344,6 +389,7 @@ class MainWindow(LabellingMixin, QMainWindow):
                                           self.view.annotations,
                                           opened.suggestions if opened else [])
         self.annotationPanel.set_selection([], None)
+        self._show_pick()
         self.labelPalette.set_entity_types(sorted(
             {s.label for s in opened.suggestions if s.layer == "entity"}) if opened else [])
         if opened is not None and self.model.status(opened.id) != opened.annotations.status:
@@ -448,9 +494,8 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.progressLabel.setText(f"Done {done:,} / {total:,}")
 
     def _background_changed(self, what: str) -> None:
-        self.backgroundLabel.setText(f"{what}…" if what else "Saved")
-        self.backgroundLabel.setToolTip("Background work in progress" if what else
-                                        "Every action is saved as you make it")
+        self.backgroundLabel.setText(f"{what}…" if what else "")  # saveLabel says "Saved"
+        self.backgroundLabel.setToolTip("Background work in progress" if what else "")
 
     # -- view and settings -----------------------------------------------------------
     def set_show_entities(self, show: bool) -> None:
@@ -547,17 +592,28 @@ class MainWindow(LabellingMixin, QMainWindow):
             self._apply_fonts()
 
     # -- background pre-annotation ------------------------------------------------------
-    def start_suggestions(self) -> None:
+    def start_suggestions(self, check_first: bool = True) -> None:
         """Pre-annotate documents that lack suggestions, in the background.
 
         spaCy loads in a child process (``services.suggest``), so the window is usable at
         once; the current document goes first, and its suggestions appear as soon as
         they are written. Called by ``run_app`` after the window is shown (tests and
         scripts that only build a window do not start it).
+
+        With ``check_first`` a quiet check (no spaCy, no progress bar) runs first, and
+        "Suggesting…" with its progress bar appears only when there is work to do; the
+        Project menu's Suggest skips the check, so a changed spaCy model is noticed too.
         """
         from annotator.services.suggest import run_suggest
 
-        if self.background.is_running("suggest"):
+        if self.background.is_running("suggest") or self.background.is_running("suggest-check"):
+            return
+        if check_first:
+            from annotator.services.suggest_check import documents_to_suggest
+
+            project = self.project
+            self.background.run("suggest-check", "", lambda: documents_to_suggest(project),
+                                self._suggest_checked, self.error)
             return
         ids = self.model.all_ids()
         first = self.current.id if self.current else None
@@ -576,6 +632,10 @@ class MainWindow(LabellingMixin, QMainWindow):
             self._suggest_poll.setInterval(1500)
             self._suggest_poll.timeout.connect(self._refresh_suggestions)
         self._suggest_poll.start()
+
+    def _suggest_checked(self, pending: list[int]) -> None:
+        if pending:
+            self.start_suggestions(check_first=False)
 
     def _refresh_suggestions(self) -> None:
         """While pre-annotation runs, pick up suggestions for the open document."""
@@ -604,12 +664,21 @@ class MainWindow(LabellingMixin, QMainWindow):
         if self.current is not None:
             self.prefs["last_document"] = self.current.id
         try:
-            self.project.set_setting("gui", self.prefs)
+            with busy_wait(INLINE_WAIT_MS):  # a busy project costs the preferences only
+                self.project.set_setting("gui", self.prefs)
         except Exception as exc:  # closing must not fail on a locked database
             self.error(f"Could not save window settings: {exc}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.writer.wait_idle(2000) and not self._close_unsaved:
+            self._close_unsaved = True  # closing again discards them, knowingly
+            self.error(f"{self.writer.pending} actions are not saved yet (the project is "
+                       "busy or read-only); close again to discard them")
+            event.ignore()
+            return
+        self.writer.stop()
         self._save_prefs()
+        window_state.save(self)
         # Every cancellable job (suggest, import, export) stops between documents, so the
         # wait is short; what they committed stays.
         self.background.stop_all()

@@ -1,27 +1,40 @@
-"""The Project menu: import, export, suggest, train the clutter model, agreement.
+"""The Project menu: new, open, recent, import, export, suggest, train, agreement, quit.
 
 These are a lead's occasional actions, so they live in a menu with ordinary shortcuts
 rather than in the annotators' keymap. Each long job runs in the window's
 ``Background`` pool with a ``TaskBar`` (progress and Cancel) in the status bar; the
 GUI thread only opens dialogs and shows results.
+
+Opening another project (New…, Open…, a recent one) replaces the window by one on
+that project, with the same geometry and docks: the old window's close saves its
+settings and stops its background jobs the usual way, and no state (undo stack, open
+document, running suggestions) can leak from one project into the other.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
+from shiboken6 import isValid
 
-from annotator.gui import icons
+from annotator.core.errors import InputError
+from annotator.gui import icons, recent_projects
 from annotator.gui.task_bar import TaskBar
-from annotator.services.importing import import_paths
+from annotator.paths import PROJECT_SUFFIX
+from annotator.store import open_project
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 ARTICLE_FILTER = "Articles (*.txt *.jsonl *.html *.htm);;All files (*)"
 RECORD_FILTER = "Annotation records (*.jsonl);;All files (*)"
+PROJECT_FILTER = "Annotator projects (*.annotator *.sqlite);;All files (*)"
+SUGGEST_DELAY_MS = 3000
+_windows: list[MainWindow] = []  # windows opened from the menu, kept alive here
 
 
 def install(window: MainWindow) -> QMenu:
@@ -29,20 +42,33 @@ def install(window: MainWindow) -> QMenu:
     menu = QMenu("&Project", window)
     menu.setObjectName("projectMenu")
     entries = [
+        ("new_project", "New project…", "Ctrl+N", lambda: new_project(window)),
+        ("open_project", "Open project…", "Ctrl+O", lambda: open_project_dialog(window)),
+        "recent",
+        None,
         ("import", "Import articles…", "Ctrl+I", lambda: import_articles(window)),
         ("import_annotations", "Import annotations…", "Ctrl+Shift+I",
          lambda: import_annotations(window)),
         ("export", "Export…", "Ctrl+Shift+E", lambda: export(window)),
         None,
-        ("suggest", "Suggest for new documents", "", lambda: window.start_suggestions()),
+        ("suggest", "Suggest for new documents", "",
+         lambda: window.start_suggestions(check_first=False)),
         ("train", "Train clutter model", "", lambda: window.retrainer.train_now()),
         None,
         ("agreement", "Agreement and adjudication…", "Ctrl+Shift+G",
          lambda: open_agreement(window)),
+        None,
+        ("quit", "Quit", "Ctrl+Q", quit_application),
     ]
     for entry in entries:
         if entry is None:
             menu.addSeparator()
+            continue
+        if entry == "recent":
+            recent = menu.addMenu("Recent projects")
+            recent.setObjectName("recentMenu")
+            recent.aboutToShow.connect(lambda m=recent: fill_recent(window, m))
+            fill_recent(window, recent)
             continue
         name, title, key, slot = entry
         action = QAction(icons.icon(name), title, window)
@@ -55,6 +81,7 @@ def install(window: MainWindow) -> QMenu:
     bar = window.menuBar()
     help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
     bar.insertMenu(help_menu, menu) if help_menu else bar.addMenu(menu)
+    recent_projects.remember(window.project.path)
     return menu
 
 
@@ -88,6 +115,8 @@ def run_import(window: MainWindow, paths: list[str], what: str) -> None:
     stop = track(window, "import", what)
 
     def work(report: Any) -> Any:
+        from annotator.services.importing import import_paths  # not needed to start
+
         return import_paths(project, paths, progress=report, cancelled=lambda: stop[0])
 
     def done(summary: Any) -> None:
@@ -135,3 +164,110 @@ def _gold_saved(window: MainWindow) -> None:
     """Gold is a done document too: it counts towards retraining the clutter model."""
     window.reload_documents()
     window.retrainer.document_done()
+
+
+# -- projects ---------------------------------------------------------------------------
+def fill_recent(window: MainWindow, menu: QMenu) -> None:
+    """The recent projects, most recent first; files that are gone are left out."""
+    menu.clear()
+    current = window.project.path.resolve() if window.project.path else None
+    items = recent_projects.recent()
+    for number, path in enumerate(items, start=1):
+        entry = menu.addAction(f"&{number % 10}  {path.name}   ({path.parent})")
+        entry.setObjectName(f"recent:{path}")
+        entry.setToolTip(str(path))
+        if path == current:
+            entry.setCheckable(True)
+            entry.setChecked(True)
+        entry.triggered.connect(lambda _=False, p=path: switch_project(window, p))
+    if not items:
+        menu.addAction("No recent projects").setEnabled(False)
+    menu.addSeparator()
+    clear = menu.addAction("Clear list")
+    clear.setObjectName("recent:clear")
+    clear.setEnabled(bool(items))
+    clear.triggered.connect(recent_projects.clear)
+
+
+def open_project_dialog(window: MainWindow) -> None:
+    where = str(window.project.path.parent) if window.project.path else ""
+    path, _ = QFileDialog.getOpenFileName(window, "Open project", where, PROJECT_FILTER)
+    if path:
+        switch_project(window, Path(path))
+
+
+def new_project(window: MainWindow) -> None:
+    """Create an empty project file; an existing file is never overwritten."""
+    where = str(window.project.path.parent) if window.project.path else ""
+    path, _ = QFileDialog.getSaveFileName(window, "New project", where, PROJECT_FILTER)
+    if not path:
+        return
+    target = Path(path)
+    if not target.suffix:
+        target = target.with_suffix(PROJECT_SUFFIX)
+    if target.exists():
+        _warn(window, "Project not created",
+              f"{target} already exists. Choose Open project… to open it, or another name.")
+        return
+    new = switch_project(window, target, create=True)
+    if new is not None:
+        new.error("New project: add articles with Project → Import articles… (Ctrl+I)")
+
+
+def switch_project(window: MainWindow, path: Path, *, create: bool = False
+                   ) -> MainWindow | None:
+    """Show project ``path`` in place of ``window``'s; returns the window now showing it.
+
+    A file that cannot be opened (gone, not a project, from a newer release) leaves the
+    current window as it is and says why; a gone file also leaves the recent list.
+    """
+    from annotator.gui.main_window import create_window
+
+    if window.project.path is not None and window.project.path.resolve() == path.resolve():
+        return window
+    try:
+        project = open_project(path, create=create)
+    except InputError as exc:
+        if not path.exists():
+            recent_projects.forget(path)
+        _warn(window, "Project not opened", str(exc))
+        return None
+    try:
+        new = create_window(project, project.get_setting("annotator") or window.service.name)
+    except InputError as exc:  # e.g. a label schema whose keys clash
+        project.close()
+        _warn(window, "Project not opened", str(exc))
+        return None
+    new.resize(window.size())
+    new.move(window.pos())
+    new.restoreState(window.saveState())
+    maximized = window.isMaximized()
+    # The old window may refuse to close (actions not saved yet: it says so); then it
+    # stays, and the new one is dropped before anyone saw it.
+    if not window.close():
+        new.deleteLater()
+        project.close()
+        return None
+    recent_projects.remember(project.path)
+    _windows[:] = [w for w in _windows if w is not window and isValid(w)]
+    _windows.append(new)
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(project.close)
+    new.showMaximized() if maximized else new.show()
+    new.activateWindow()
+    QTimer.singleShot(SUGGEST_DELAY_MS, new,  # not for a window closed meanwhile
+                      lambda: new.start_suggestions() if new.isVisible() else None)
+    window.project.close()
+    return new
+
+
+def quit_application() -> None:
+    """Ctrl+Q: close every window; each saves its settings and stops its jobs."""
+    QApplication.closeAllWindows()
+
+
+def _warn(window: MainWindow, title: str, message: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=window)
+    box.setObjectName("projectMessage")
+    box.open()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import zlib
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
 
 READING_FAMILIES = ["Inter", "Segoe UI", "Noto Sans", "Source Sans 3", "Cantarell",
@@ -44,11 +45,91 @@ def is_dark(pal: QPalette | None = None) -> bool:
     return pal.color(QPalette.ColorRole.Base).lightness() < 128
 
 
+def dark_palette() -> QPalette:
+    """A dark palette for Fusion, for desktops whose style cannot draw one itself."""
+    pal = QPalette()
+    roles = QPalette.ColorRole
+    for role, colour in (
+        (roles.Window, "#2b2d30"), (roles.WindowText, "#e6e6e6"), (roles.Base, "#1e1f22"),
+        (roles.AlternateBase, "#2b2d30"), (roles.Text, "#e6e6e6"), (roles.Button, "#34363a"),
+        (roles.ButtonText, "#e6e6e6"), (roles.BrightText, "#ffffff"),
+        (roles.Highlight, "#3d6fa8"), (roles.HighlightedText, "#ffffff"),
+        (roles.ToolTipBase, "#34363a"), (roles.ToolTipText, "#e6e6e6"),
+        (roles.PlaceholderText, "#8c8f94"), (roles.Link, "#7fb0ef"),
+        (roles.LinkVisited, "#b59cf0"), (roles.Mid, "#45484d"), (roles.Dark, "#18191b"),
+        (roles.Light, "#4a4d52"), (roles.Shadow, "#0e0e0f"),
+    ):
+        pal.setColor(role, QColor(colour))
+    for role in (roles.Text, roles.WindowText, roles.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7d82"))
+    return pal
+
+
+def follow_color_scheme(app: QGuiApplication) -> None:
+    """Follow the desktop's light or dark scheme, now and when it changes.
+
+    Qt's platform themes (GNOME, KDE, macOS, Windows 11) already hand over a matching
+    palette. Where the desktop says dark but the style still paints light (the classic
+    Windows style, a bare X11 session), Fusion with ``dark_palette`` stands in; an
+    unknown scheme (no desktop to ask) leaves Qt's choice alone.
+    """
+    hints = app.styleHints()
+
+    def apply() -> None:
+        scheme = hints.colorScheme()
+        if scheme == Qt.ColorScheme.Unknown:
+            return
+        wanted_dark = scheme == Qt.ColorScheme.Dark
+        if wanted_dark == is_dark(app.palette()):
+            return
+        from PySide6.QtWidgets import QApplication
+
+        if isinstance(app, QApplication):
+            app.setStyle("Fusion")
+            style = app.style()
+            app.setPalette(dark_palette() if wanted_dark else style.standardPalette())
+
+    apply()
+    hints.colorSchemeChanged.connect(lambda _scheme: apply())
+
+
+MIN_CONTRAST = 4.5  # WCAG AA for text: the legend prints the names in these colours
+
+
 def entity_color(label: str) -> QColor:
+    """The label's hue, moved towards the text colour until it stands out from the page:
+    the same table serves a white page (where a light green or grey name would vanish)
+    and a dark one (where a deep purple would)."""
     known = ENTITY_COLORS.get(label)
-    if known:
-        return QColor(known)
-    return QColor.fromHsv(zlib.crc32(label.encode()) % 360, 160, 200)
+    base = QColor(known) if known else QColor.fromHsv(zlib.crc32(label.encode()) % 360, 160, 200)
+    return readable(base)
+
+
+def luminance(color: QColor) -> float:
+    """WCAG relative luminance."""
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF())
+            + 0.0722 * channel(color.blueF()))
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable(color: QColor, pal: QPalette | None = None) -> QColor:
+    """``color`` with at least ``MIN_CONTRAST`` against the palette's page colour."""
+    pal = pal or palette()
+    page = pal.color(QPalette.ColorRole.Base)
+    text = pal.color(QPalette.ColorRole.Text)
+    result = QColor(color)
+    step = 0.0
+    while contrast(result, page) < MIN_CONTRAST and step < 1.0:
+        step += 0.1
+        result = mix(color, text, step)
+    return result
 
 
 def mix(a: QColor, b: QColor, amount: float) -> QColor:

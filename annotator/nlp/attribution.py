@@ -9,11 +9,16 @@ need training data; this project is where that data gets made, and the evidence 
 are the features a learned re-scorer will read.
 
 The work is split along its seams: ``attribution_quotes`` finds quotations,
-``attribution_finder`` reads constructions from the parse (with the lexicon of
-``cues``, kept as data in ``resources/attribution/``), ``attribution_layout`` reads
-colon, dash and transcript forms from the lines, ``attribution_sources`` classifies
-sources and resolves pronouns and descriptions, ``attribution_evidence`` holds the
-evidence vocabulary and the score.
+``attribution_finder`` runs one pass over the parse (with the lexicon of ``cues``, kept
+as data in ``resources/attribution/``), made of one part per kind of construction:
+``attribution_reported`` (cue verbs, nouns and adjectives with their agents),
+``attribution_according`` ("according to X"), ``attribution_content`` (where a content
+begins and ends), ``attribution_quote_spans`` (quotations as contents),
+``attribution_resolution`` (the source span and who it is) and
+``attribution_continuations`` (continued quotations and nesting), over the word classes
+of ``attribution_grammar``. ``attribution_layout`` reads colon, dash and transcript
+forms from the lines, ``attribution_sources`` classifies sources and resolves pronouns
+and descriptions, ``attribution_evidence`` holds the evidence vocabulary and the score.
 
 Span conventions (character offsets, code points, end exclusive):
 
@@ -62,7 +67,6 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from annotator.nlp import cues
 from annotator.nlp.attribution_evidence import (
     CONTENT_FACTORS,
     EVIDENCE,
@@ -71,7 +75,7 @@ from annotator.nlp.attribution_evidence import (
 from annotator.nlp.attribution_finder import Candidate, Finder
 from annotator.nlp.attribution_quotes import Quote, find_quotes
 from annotator.nlp.attribution_sources import SourceInfo, classify_source
-from annotator.nlp.versions import source_digest
+from annotator.nlp.versions import attribution_files, digest
 
 __all__ = [
     "CONTENT_FACTORS",
@@ -88,19 +92,9 @@ __all__ = [
 
 SpanRef = tuple[int, int]
 
-#: A hash of the rules' modules and the lexicon's data files, so stored suggestions
+#: A hash of the rules' modules and the lexicon's data files (``versions.attribution_files``), so stored suggestions
 #: from older rules are recomputed (see ``nlp/pipeline.py``).
-RULES_VERSION = "attribution-" + source_digest(
-    "attribution.py",
-    "attribution_evidence.py",
-    "attribution_finder.py",
-    "attribution_layout.py",
-    "attribution_quotes.py",
-    "attribution_sources.py",
-    "cues.py",
-    "tokens.py",
-    *(str(path) for path in cues.DATA_FILES),
-)
+RULES_VERSION = "attribution-" + digest(attribution_files())
 
 #: Base scores per construction (kept under its old name for readers of the scores).
 RULE_SCORES: dict[str, float] = FORM_SCORES

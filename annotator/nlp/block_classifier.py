@@ -29,11 +29,9 @@ from annotator.core.fingerprint import fingerprint
 from annotator.nlp import block_features as bf
 from annotator.nlp import clutter, topic
 from annotator.nlp.block_model import TreeModel, default_model
-from annotator.nlp.rule_tables import PhraseHit, phrase_table, tables_digest
-from annotator.nlp.versions import source_digest
+from annotator.nlp.rule_tables import PhraseHit, phrase_table, rules_dir
+from annotator.nlp.versions import block_files, digest
 
-_CODE = ("clutter.py", "clutter_rules.py", "topic.py", "block_features.py",
-         "block_classifier.py")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}(?:[-'’][A-Z]?[a-z]+)?\b")
 _CONTENT_WORD = re.compile(r"[a-z]{5,}")
 
@@ -50,10 +48,9 @@ class BlockInput:
 def version(model: TreeModel | None) -> str:
     """The block layer's version: a hash of the rules' code and tables and of the model,
     so that any change to what decides re-checks every document (see services.suggest)."""
-    digest = hashlib.sha256(
-        f"{source_digest(*_CODE)}:{tables_digest()}:{model.digest if model else 'rules'}".encode()
-    ).hexdigest()[:12]
-    return f"blocks-{digest}"
+    rules = digest(block_files(rules_dir()))
+    combined = hashlib.sha256(f"{rules}:{model.digest if model else 'rules'}".encode())
+    return f"blocks-{combined.hexdigest()[:12]}"
 
 
 def detector_verdicts(text: str, blocks: Sequence[tuple[int, int]], doc: Any = None

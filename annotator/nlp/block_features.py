@@ -217,7 +217,8 @@ def features(
     table = table or phrase_table()
     raws = [text[s:e] for s, e in blocks]
     if shapes is None:
-        shapes = [cr.Shape(r) for r in raws]
+        lex = cr.lexicon()
+        shapes = [cr.Shape(r, lex) for r in raws]
     if lexical is None:
         lexical = [cr.classify(sh) for sh in shapes]
     keys = [line_key(r) for r in raws]

@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from annotator.nlp import cues
-from annotator.nlp.versions import source_digest
+from annotator.nlp.versions import claims_files, digest
 
-#: A hash of the features, weights and thresholds (see ``nlp/pipeline.py``).
-RULES_VERSION = "claims-" + source_digest("claims.py")
+#: A hash of the features, weights and thresholds, and of the speech verbs they read
+#: (``versions.claims_files``; see ``nlp/pipeline.py``).
+RULES_VERSION = "claims-" + digest(claims_files())
 
 EMIT_THRESHOLD = 0.4
 CHECKWORTHY_THRESHOLD = 0.6

@@ -33,12 +33,10 @@ from typing import TYPE_CHECKING
 
 from annotator.nlp import topic
 from annotator.nlp.clutter_rules import (
-    BIO,
     CAPTION,
     CONTENT,
     LEGAL,
     METADATA,
-    NAME_LINE,
     NAVIGATION,
     PROMO,
     RELATED,
@@ -48,18 +46,20 @@ from annotator.nlp.clutter_rules import (
     Shape,
     classify,
     kv_block,
+    lexicon,
     section_label,
 )
-from annotator.nlp.versions import source_digest
+from annotator.nlp.rule_tables import rules_dir
+from annotator.nlp.versions import clutter_files, digest
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc
 
     from annotator.core.blocks import Block
 
-#: The rule detector's own version (the block layer's full version, with the trained
-#: model and the rule tables, is ``block_classifier.version``).
-RULES_VERSION = "clutter-" + source_digest("clutter.py", "clutter_rules.py", "topic.py")
+#: The rule detector's own version, its code and tables (the block layer's full version,
+#: with the features and the trained model, is ``block_classifier.version``).
+RULES_VERSION = "clutter-" + digest(clutter_files(rules_dir()))
 
 BOILERPLATE_LABELS = frozenset(
     {NAVIGATION, CAPTION, METADATA, RELATED, PROMO, UNRELATED, WIDGET, LEGAL}
@@ -107,7 +107,8 @@ class _Pass:
         self.text = text
         self.blocks = list(blocks)
         self.doc = doc
-        self.shapes = [Shape(text[b.start : b.end]) for b in self.blocks]
+        self.lex = lexicon()  # once per document: every shape and rule reads the same tables
+        self.shapes = [Shape(text[b.start : b.end], self.lex) for b in self.blocks]
         self.hits: list[Hit | None] = [None] * len(self.blocks)
         self.lexical_hits: list[Hit | None] = []
         self.n = len(self.blocks)
@@ -142,7 +143,7 @@ class _Pass:
             return False
         if hit.label in _CHROME:
             return True
-        return (hit.label == PROMO and not hit.header) or hit.rule == "read_more_link"
+        return (hit.label == PROMO and not hit.header) or hit.family == "read_more_link"
 
     def introduces_content(self, i: int) -> bool:
         """A heading whose next block, past any chrome, is running prose: a (sub)headline.
@@ -320,7 +321,7 @@ class _Pass:
         candidates = []
         for i in range(1, self.n):
             prev = self.hits[i - 1]
-            if self.free(i) and prev and prev.rule in list_rules and self.shapes[i - 1].title_like \
+            if self.free(i) and prev and prev.family in list_rules and self.shapes[i - 1].title_like \
                     and self.shapes[i].n_words <= 60:
                 candidates.append(i)
         for i in candidates:
@@ -337,7 +338,7 @@ class _Pass:
         for i in range(self.n - 1, -1, -1):
             s = self.shapes[i]
             if self.free(i) and s.solid(8):
-                m = BIO.match(s.core)
+                m = self.lex.pattern("bio").match(s.core)
                 if m and s.n_words <= 60:
                     name = m.group(0).split()[:-1]
                     if (set(name) & authors) or _BIO_ROLE.search(s.low):
@@ -348,7 +349,7 @@ class _Pass:
         """A bare name next to a byline, role or timestamp is the author's name."""
         for i in range(self.n):
             s = self.shapes[i]
-            if not (self.free(i) and s.n_words <= 5 and NAME_LINE.match(s.core)):
+            if not (self.free(i) and s.n_words <= 5 and self.lex.pattern("name_line").match(s.core)):
                 continue
             if self.label(i - 1) == METADATA or self.label(i + 1) == METADATA:
                 self.set(i, METADATA, "author_name", 0.7)
@@ -365,7 +366,7 @@ class _Pass:
                 navish = sum(
                     1
                     for k in range(i, j)
-                    if self.label(k) == NAVIGATION or section_label(self.shapes[k].low)
+                    if self.label(k) == NAVIGATION or section_label(self.shapes[k].low, self.lex)
                 )
                 if navish * 2 >= j - i:
                     for k in range(i, j):
@@ -376,13 +377,13 @@ class _Pass:
     def _menu_button(self, j: int) -> bool:
         """"Subscribe" or "Newsletters" as one item of a scraped menu."""
         hit = self.hits[j]
-        return bool(hit and hit.rule == "promo_label" and self.shapes[j].n_words <= 2)
+        return bool(hit and hit.family == "promo_label" and self.shapes[j].n_words <= 2)
 
     def section_words_in_body(self) -> None:
         """A lone section word between two paragraphs is a subheading, not a menu."""
         for i in range(1, self.n - 1):
             hit = self.hits[i]
-            if hit and hit.rule == "section_label" and self.solid(i - 1) and self.solid(i + 1):
+            if hit and hit.family == "section_label" and self.solid(i - 1) and self.solid(i + 1):
                 self.hits[i] = None
 
     def units(self) -> list[list[int]]:

@@ -30,13 +30,10 @@ from typing import Any
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.vocab import Vocab
 
-from annotator.paths import resources_dir
+from annotator.nlp.versions import ATTRIBUTION_DATA
 
-#: The data files, in the order they are hashed into the rules' version.
-DATA_FILES: tuple[Path, ...] = (
-    resources_dir() / "attribution" / "cues.toml",
-    resources_dir() / "attribution" / "sources.toml",
-)
+#: The data files (``versions.attribution_files`` hashes them into the rules' version).
+DATA_FILES: tuple[Path, ...] = (ATTRIBUTION_DATA / "cues.toml", ATTRIBUTION_DATA / "sources.toml")
 
 
 def _load(path: Path) -> dict[str, Any]:

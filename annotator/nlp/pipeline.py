@@ -25,6 +25,32 @@ from annotator.nlp.model import LoadedModel
 Item = tuple[int, str, Sequence[tuple[int, int]]]  # (document id, text, block offsets)
 SuggestionDict = dict[str, Any]
 
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Called first in a worker process: end it when the process that started it dies.
+
+    A killed ``suggest`` (kill -9, a crashed window) would otherwise leave its spaCy
+    worker running, holding a model's worth of memory. On Linux the kernel sends SIGTERM
+    on the parent's death (``PR_SET_PDEATHSIG``); if the parent died before this call,
+    the worker has been re-parented already and ends at once. Elsewhere the worker's
+    queue reads fail when the parent is gone, which ends it too.
+    """
+    import multiprocessing
+    import os
+    import signal
+    import sys
+
+    parent = multiprocessing.parent_process()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(1)
+
 
 def parse_version(model: LoadedModel, attribution_model: TreeModel | None = None) -> str:
     """The version of everything that reads the parse: the model, the rule sets, and a

@@ -6,7 +6,9 @@ The maths lives in ``core.agreement.report``; this module decides *whose* work a
 show with n = 0), and the schema's ordinal document labels (ordinal alpha, not nominal).
 The CLI and the GUI both call ``compute``; the GUI from a worker thread, with
 ``progress`` and ``cancelled`` callbacks that are only ever called on that thread.
-Token alpha's tokens are counted while the store is read (``store.agreement_queries``).
+Token alpha's tokens are counted while the store is read (``store.agreement_queries``),
+which hands the whole project over as columns (``core.agreement.columns``) read with a
+few range-scanned queries per page of documents.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.core import schema as schema_mod
+from annotator.core.agreement.columns import WorkColumns
 from annotator.core.agreement.data import DocAnnotations
 from annotator.core.agreement.report import build, document_report
 from annotator.core.agreement.token_alpha import with_tokens
@@ -151,6 +154,29 @@ def load_documents(
     return docs
 
 
+def load_columns(
+    project: Project,
+    annotators: Mapping[int, str],
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> WorkColumns:
+    """The same work as ``load_documents``, as the report's columns: what ``compute``
+    reads, since it skips building an object per span only to flatten it again."""
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress(done, total, "loading")
+
+    status_only = others(project, annotators)
+    with project.sessions() as session, gc_paused():
+        cols = q.load_columns(session, annotators, status_only=status_only, progress=report,
+                              cancelled=cancelled)
+    if cols is None or (cancelled is not None and cancelled()):
+        raise Cancelled
+    return cols
+
+
 def compute(
     project: Project,
     annotators: Sequence[str] | None = None,
@@ -167,7 +193,7 @@ def compute(
     """
     chosen = check_annotators(project, annotators)
     inputs = schema_inputs(project_schema(project))
-    docs = load_documents(project, chosen, progress=progress, cancelled=cancelled)
+    docs = load_columns(project, chosen, progress=progress, cancelled=cancelled)
     if progress is not None:
         progress(0, 1, "computing")
     # Default: everyone with work on some document (build's rule), so a name created by

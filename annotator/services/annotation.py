@@ -26,6 +26,7 @@ from annotator.store.documents import (
     search_document_ids,
     titles,
 )
+from annotator.store.engine import retry_when_busy
 from annotator.store.suggestions import SuggestionRow
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
@@ -110,6 +111,7 @@ class AnnotationService:
             raise InputError(f"{what} {uid} belongs to another annotator")
 
     # -- blocks ----------------------------------------------------------------------
+    @retry_when_busy  # one transaction: safe to run again
     def set_block_labels(self, document_id: int, labels: dict[int, str | None]) -> dict[int, str | None]:
         """Set several blocks at once; returns their previous labels (for undo)."""
         for label in labels.values():
@@ -135,6 +137,7 @@ class AnnotationService:
         self.put_span(document_id, span)
         return span
 
+    @retry_when_busy
     def put_span(self, document_id: int, span: SpanData) -> None:
         """Create or restore a span exactly (used by redo and undo too)."""
         self.schema.span(span.label)
@@ -149,6 +152,7 @@ class AnnotationService:
             db.put_span(session, document_id, self.annotator_id, span)
             self._touch(session, document_id)
 
+    @retry_when_busy
     def set_span_attrs(self, uid: str, attrs: dict[str, Any]) -> SpanData:
         """Replace a span's attributes; returns the span as it was."""
         with self.project.session() as session:
@@ -161,6 +165,7 @@ class AnnotationService:
             self._touch(session, owner[0])
         return old
 
+    @retry_when_busy
     def remove_span(self, uid: str) -> tuple[SpanData, list[RelationData]]:
         """Delete a span; returns it and the relations that went with it (for undo)."""
         with self.project.session() as session:
@@ -183,6 +188,7 @@ class AnnotationService:
         self.put_relation(document_id, relation)
         return relation
 
+    @retry_when_busy
     def put_relation(self, document_id: int, relation: RelationData) -> None:
         kind = self.schema.relation(relation.label)
         with self.project.session() as session:
@@ -203,6 +209,7 @@ class AnnotationService:
             db.put_relation(session, document_id, self.annotator_id, relation)
             self._touch(session, document_id)
 
+    @retry_when_busy
     def unlink(self, uid: str) -> RelationData:
         with self.project.session() as session:
             owner = db.relation_owner(session, uid)
@@ -215,6 +222,7 @@ class AnnotationService:
         return old
 
     # -- document labels and progress -----------------------------------------------
+    @retry_when_busy
     def set_doc_label(self, document_id: int, name: str, value: str | None) -> str | None:
         if value is not None and value not in self.schema.document(name).values:
             raise InputError(f"{value!r} is not a value of {name}")
@@ -224,6 +232,7 @@ class AnnotationService:
             self._touch(session, document_id)
         return old
 
+    @retry_when_busy
     def set_status(self, document_id: int, status: str, add_seconds: float = 0.0) -> str:
         if status not in STATUSES:
             raise InputError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
@@ -288,12 +297,14 @@ class AnnotationService:
             ) if row.verdict is None]
         return self._review(document_id, pending, "accepted", keep_labelled_blocks=True)
 
+    @retry_when_busy
     def apply_review(self, change: ReviewChange) -> None:
         """Redo a review exactly (same uids)."""
         with self.project.session() as session:
             self._apply_change(session, change)
             self._touch(session, change.document_id)
 
+    @retry_when_busy
     def revert_review(self, change: ReviewChange) -> None:
         """Undo a review: created labels removed, block labels and verdicts restored."""
         with self.project.session() as session:
@@ -323,6 +334,7 @@ class AnnotationService:
         for sid, verdict in change.verdicts_after.items():
             sugg_db.set_verdict(session, sid, self.annotator_id, verdict)
 
+    @retry_when_busy
     def _review(
         self, document_id: int, ids: list[int], verdict: str, keep_labelled_blocks: bool = False
     ) -> ReviewChange:

@@ -67,7 +67,7 @@ def check_names(names: Sequence[str]) -> list[str]:
     for name in chosen:
         if name in RESERVED_NAMES:
             raise InputError(f"--annotators: {name!r} is reserved, not an annotator")
-        if not _SAFE_NAME.match(name):
+        if not _SAFE_NAME.match(name) or not name.strip("."):
             raise InputError(f"--annotators: {name!r} cannot be a file name; use letters, "
                              "digits, '.', '_', '-', '+' or '@'")
     if len({name.lower() for name in chosen}) != len(chosen):

@@ -35,6 +35,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import IO, Any
 
@@ -106,13 +107,41 @@ class ExportSummary:
     seconds: float = 0.0
     files: dict[str, int] = field(default_factory=dict)  # path -> records
     cancelled: bool = False
+    format: str = "jsonl"
 
     def line(self) -> str:
-        rate = self.bytes / 1e6 / self.seconds if self.seconds > 0 else 0.0
-        where = ", ".join(f"{path} ({n})" for path, n in self.files.items()) or "nothing"
-        text = (f"{self.records} records of {self.documents} documents exported to {where} "
-                f"({self.bytes / 1e6:.1f} MB in {self.seconds:.1f} s, {rate:.1f} MB/s)")
-        return text + (", cancelled: no file written" if self.cancelled else "")
+        """One line a person can read: counts, where (records per file when split),
+        size in a unit that fits, and what an unmarked block means in the records."""
+        if len(self.files) > 1:
+            where = ", ".join(f"{path} ({_plural(n, 'record')})"
+                              for path, n in self.files.items())
+        else:
+            where = next(iter(self.files), "nothing")
+        size = f"{human_size(self.bytes)} in {self.seconds:.1f} s"
+        if self.bytes >= 1_000_000 and self.seconds > 0:
+            size += f", {self.bytes / 1e6 / self.seconds:.1f} MB/s"
+        text = (f"{_plural(self.records, 'record')} of {_plural(self.documents, 'document')} "
+                f"exported to {where} ({size})")
+        if self.cancelled:
+            return text + ", cancelled: no file written"
+        if self.format != "spacy" and self.records:
+            text += "; in done documents an unmarked block is labelled content"
+        return text
+
+
+def human_size(n: int) -> str:
+    """Bytes as a person reads them: "812 bytes", "12 KB", "3.4 MB" (1 KB = 1000 bytes)."""
+    if n < 1000:
+        return _plural(n, "byte")
+    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9)):
+        if n < scale * 1000 or unit == "GB":
+            value = n / scale
+            return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
+    return f"{n} bytes"  # not reached
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 # -- selecting ------------------------------------------------------------------------------
@@ -518,11 +547,29 @@ def _encoded(project: Project, job: _Job, workers: int) -> Iterator[_Encoded]:
 
 
 # -- writing --------------------------------------------------------------------------------
+def _remove_stale_parts(target: Path) -> None:
+    """Temporary files of earlier exports to ``target`` whose process is gone (killed,
+    crashed) are deleted, so an interrupted export leaves nothing behind for long."""
+    prefix = f".{target.name}."
+    for part in target.parent.glob(f".{glob_escape(target.name)}.*.part"):
+        pid = part.name[len(prefix):-len(".part")]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            part.unlink(missing_ok=True)
+        except OSError:
+            pass  # alive, under another user: not ours to remove
+
+
 class _Sink:
     """One output file (or the stream): written to a temporary file, renamed at the end."""
 
     def __init__(self, target: Path | None, stream: IO[bytes] | None) -> None:
         self.target = target
+        if target is not None:
+            _remove_stale_parts(target)
         self.temp = (target.with_name(f".{target.name}.{os.getpid()}.part")
                      if target is not None else None)
         self.handle: IO[bytes] | None = stream
@@ -627,7 +674,7 @@ def export(
     for path in targets.values():
         if path is not None and not path.parent.is_dir():
             raise InputError("folder does not exist", where=str(path.parent))
-    summary = ExportSummary()
+    summary = ExportSummary(format=options.format)
     sinks: dict[str, _Sink] = {}
     done = 0
     try:

@@ -1,38 +1,82 @@
 """Importing article files into a project.
 
-Atomic per file: a file is parsed and validated completely before any of it is
-written, so a bad file changes nothing and the rest of the batch still goes in. Good
-files are written in batches (one transaction per batch) because a transaction per
-article would cap a 10,000-article import far below the 1,000 articles/s target; a
-failed batch write rolls back whole and is retried file by file.
+Atomic per file: a file is parsed and checked completely (``core.formats``, which runs
+every value through ``core.untrusted``) before any of it is written, so a bad file
+changes nothing and the rest of the batch still goes in. Files are written in chunks,
+one transaction per chunk of about ``BATCH_DOCS`` articles, with set-based statements
+(``store.documents.add_documents``): a transaction per article would cap a 10,000-article
+import far below its target, and one transaction for everything would hold the write
+lock for seconds while annotators wait. A failed chunk write rolls back whole and is
+retried file by file.
+
+Small files are gathered into shared chunks. A JSONL file over ``STREAM_BYTES`` (and
+every ``.jsonl.gz``) is read as a stream, record by record: a first pass checks every
+record, a second writes them in chunks (from the records kept by the first when they are
+few, else by reading the file again). Memory stays bounded by a chunk whatever the file's
+size, and a file that fails to be written after some of its chunks went in has those
+chunks removed again, so it still goes in whole or not at all.
 
 A JSONL file whose first record carries an ``"annotator"`` key is an export file
-(``annotator export``): it goes to ``services.merge``, which streams it (no 20 MB
-limit: a lead's merge file can be large) and takes or refuses each record on its own.
-A file that starts with plain articles is read as articles; if export records turn
-up further down, it is handed to the merge as a whole.
+(``annotator export``): it goes to ``services.merge``, which streams it and takes or
+refuses each record on its own. A file that starts with plain articles is read as
+articles; if export records turn up further down, it is handed to the merge as a whole.
+
+Folders are walked with symbolic links followed; a link back to a folder being walked
+(a loop), a broken link, and a name that is not valid UTF-8 are each reported on one
+line (names escaped, see ``untrusted.printable_path``), and the walk goes on.
 """
 
 from __future__ import annotations
 
+import codecs
+import errno
+import gzip
+import os
+import stat
+import zlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from hashlib import sha1
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
+from annotator.core import untrusted
 from annotator.core.blocks import Block, segment
 from annotator.core.errors import InputError
 from annotator.core.fingerprint import fingerprint
-from annotator.core.formats import SUPPORTED_SUFFIXES, ParsedDocument, parse
+from annotator.core.formats import (
+    MAX_RECORD_CHARS,
+    SUPPORTED_SUFFIXES,
+    ParsedDocument,
+    ascii_compatible,
+    file_kind,
+    parse,
+    read_jsonl,
+)
+from annotator.core.terminal import printable
 from annotator.core.text import MAX_BYTES, sha256
 from annotator.core.title import pick_title
-from annotator.services import merge
+from annotator.core.untrusted import printable_path
 from annotator.store import Project, StoreError
-from annotator.store.documents import NewDocument, add_documents, existing_hashes
+from annotator.store.documents import (
+    NewDocument,
+    add_documents,
+    delete_documents,
+    existing_hashes,
+)
 
-BATCH_DOCS = 500
+if TYPE_CHECKING:
+    from annotator.services.merge import MergeCounts
+
+BATCH_DOCS = 1000
 BATCH_CHARS = 8_000_000
+STREAM_BYTES = 4 * 1024 * 1024
+"""JSONL files larger than this are streamed rather than held in memory."""
+KEEP_CHARS = 16_000_000
+"""A streamed file whose records hold less text than this is checked and written from
+one reading (its records are kept between the two passes); a larger one is read twice."""
+_SUFFIX_LIST = ", ".join(SUPPORTED_SUFFIXES[:-1]) + " or " + SUPPORTED_SUFFIXES[-1]
 
 Progress = Callable[[int, int], None]
 
@@ -60,7 +104,7 @@ class ImportSummary:
                      f"{self.unchanged} unchanged, {self.older} skipped as older than stored")
         return text + (", cancelled" if self.cancelled else "")
 
-    def add_merge(self, counts: merge.MergeCounts) -> None:
+    def add_merge(self, counts: MergeCounts) -> None:
         self.imported += counts.documents_added
         self.duplicates += counts.duplicates
         self.merged += counts.merged
@@ -71,36 +115,102 @@ class ImportSummary:
         self.cancelled = self.cancelled or counts.cancelled
 
 
+# -- finding files --------------------------------------------------------------------------
+def _bad_name(path: Path) -> bool:
+    """Is the name not valid UTF-8 (held by Python as surrogate escapes)?"""
+    try:
+        os.fspath(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _unreadable(path: Path, exc: OSError, link: bool) -> str:
+    where = printable_path(path)
+    if exc.errno == errno.ELOOP:
+        return f"{where}: symbolic link loop (too many levels of links), skipped"
+    if link and exc.errno == errno.ENOENT:
+        target = printable(os.readlink(path)) if path.is_symlink() else "?"
+        return f"{where}: broken symbolic link (to {target}), skipped"
+    if exc.errno == errno.ENOENT:
+        return f"{where}: no such file or folder"
+    return f"{where}: cannot read: {exc.strerror or exc}"
+
+
+def _walk(root: Path, root_key: tuple[int, int], files: list[Path], errors: list[str]) -> None:
+    """Supported files under ``root`` in name order, links followed, loops reported."""
+    seen = {root_key}
+
+    def visit(folder: Path, ancestors: frozenset[tuple[int, int]]) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            errors.append(_unreadable(folder, exc, False))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                info = entry.stat()  # follows links
+            except OSError as exc:
+                link = entry.is_symlink()
+                if link or file_kind(entry.name):
+                    errors.append(_unreadable(path, exc, link))
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                key = (info.st_dev, info.st_ino)
+                if key in ancestors:
+                    errors.append(f"{printable_path(path)}: symbolic link loop (leads back to "
+                                  f"{printable_path(os.path.realpath(path))}), skipped")
+                elif key not in seen:  # a folder reached twice through links is read once
+                    seen.add(key)
+                    visit(path, ancestors | {key})
+            elif stat.S_ISREG(info.st_mode) and file_kind(entry.name):
+                if _bad_name(path):
+                    errors.append(f"{printable_path(path)}: file name is not valid UTF-8; "
+                                  "rename the file to import it")
+                else:
+                    files.append(path)
+
+    visit(root, frozenset({root_key}))
+
+
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
     """Expand folders recursively; returns (files, one error line per bad path)."""
     files: list[Path] = []
     errors: list[str] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not found:
-                errors.append(f"{path}: folder has no .txt, .jsonl, .html or .htm files")
-            files.extend(found)
-        elif path.is_file():
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                files.append(path)
-            else:
-                errors.append(
-                    f"{path}: unsupported file type {path.suffix or '(none)'}; "
-                    "use .txt, .jsonl, .html or .htm"
-                )
+        try:
+            info = path.stat()
+        except OSError as exc:
+            errors.append(_unreadable(path, exc, path.is_symlink()))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            before = len(files)
+            _walk(path, (info.st_dev, info.st_ino), files, errors)
+            if len(files) == before:
+                errors.append(f"{printable_path(path)}: folder has no {_SUFFIX_LIST} files")
+        elif not stat.S_ISREG(info.st_mode):
+            errors.append(f"{printable_path(path)}: not a regular file")
+        elif file_kind(path.name) is None:
+            errors.append(f"{printable_path(path)}: unsupported file type "
+                          f"{printable(path.suffix) or '(none)'}; use {_SUFFIX_LIST}")
+        elif _bad_name(path):
+            errors.append(f"{printable_path(path)}: file name is not valid UTF-8; "
+                          "rename the file to import it")
         else:
-            errors.append(f"{path}: no such file or folder")
+            files.append(path)
     return files, errors
 
 
+# -- reading --------------------------------------------------------------------------------
 def read_file(path: Path, encoding: str | None = None) -> list[ParsedDocument]:
-    where = str(path)
+    """A whole file's documents (a ``.txt`` or ``.html`` file, or a small JSONL file)."""
+    where = printable_path(path)
+    kind = file_kind(path.name) or path.suffix
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -108,23 +218,136 @@ def read_file(path: Path, encoding: str | None = None) -> list[ParsedDocument]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", where=where) from None
-    return parse(data, path.suffix, where, encoding)
+    return parse(data, kind, where, encoding)
 
 
+def _open(path: Path, kind: str) -> IO[bytes]:
+    return gzip.open(path, "rb") if kind == ".jsonl.gz" else open(path, "rb")  # noqa: SIM115
+
+
+def _stream(path: Path, kind: str, encoding: str | None) -> Iterator[ParsedDocument]:
+    """The records of a JSONL file read as a stream (plain or gzipped)."""
+    where = printable_path(path)
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}", where=where) from None
+    if not ascii_compatible(encoding):
+        raise InputError(f"a {kind} file cannot be read record by record in {encoding}; "
+                         "convert it to UTF-8", where=where)
+    try:
+        with _open(path, kind) as stream:
+            yield from read_jsonl(stream, where, encoding)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", where=where) from None
+
+
+def _streamed(path: Path, kind: str, encoding: str | None) -> bool:
+    if kind == ".jsonl.gz":
+        return True
+    if kind != ".jsonl" or not ascii_compatible(encoding):
+        return False  # (UTF-16 JSONL is read whole, within the file limit)
+    try:
+        return path.stat().st_size > STREAM_BYTES
+    except OSError:
+        return False
+
+
+def _is_export(path: Path, kind: str) -> bool:
+    """Does the file start with an export record (one with an ``"annotator"``)?"""
+    if kind not in (".jsonl", ".jsonl.gz"):
+        return False
+    try:
+        with _open(path, kind) as stream:
+            for number in range(1, 1000):
+                raw = stream.readline(MAX_RECORD_CHARS + 1)
+                if not raw or len(raw) > MAX_RECORD_CHARS:
+                    return False
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
+                if line:
+                    first = untrusted.loads(line)
+                    return isinstance(first, dict) and "annotator" in first
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, InputError):
+        pass  # not readable as an export file: read as articles, which says why
+    return False
+
+
+def _gz_lines(path: Path) -> Iterator[tuple[int, int, str | InputError]]:
+    """``merge_file``'s lines of a gzipped export file: (number, bytes read, text or error)."""
+    done = 0
+    with gzip.open(path, "rb") as stream:
+        number = 0
+        while True:
+            raw = stream.readline(MAX_RECORD_CHARS + 1)
+            if not raw:
+                return
+            number += 1
+            done += len(raw)
+            if len(raw) > MAX_RECORD_CHARS and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the record
+                    raw = stream.readline(MAX_RECORD_CHARS)
+                    done += len(raw)
+                yield number, done, InputError(
+                    f"record is over the {MAX_RECORD_CHARS // 2**20} MB limit for one line")
+                continue
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                text = raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                yield number, done, InputError(f"not valid UTF-8 (byte {exc.start} of the line)")
+                continue
+            if text.strip():
+                yield number, done, text
+
+
+# -- preparing ------------------------------------------------------------------------------
 def to_new_document(parsed: ParsedDocument, source: str) -> NewDocument:
     blocks = segment(parsed.text)
     title = parsed.title or pick_title(parsed.text, blocks)
     meta = dict(parsed.meta)
+    text = parsed.text
     return NewDocument(
-        sha256=sha256(parsed.text),
-        text=parsed.text,
+        sha256=sha256(text),
+        text=text,
         title=title,
         source=str(meta.get("source") or source),
         meta=meta,
         blocks=[(b.start, b.end) for b in blocks],
         evidence=_block_evidence(blocks, getattr(parsed, "regions", None)),
-        fingerprints=[fingerprint(parsed.text[b.start : b.end]) for b in blocks],
+        fingerprints=_fingerprints(text, blocks),
     )
+
+
+# ASCII bytes that are not letters or digits: what ``core.fingerprint`` treats as spacing.
+_SPACING = bytes(
+    c if chr(c).isalnum() and c < 128 else 32 for c in range(256)
+).lower()
+
+
+def _fingerprints(text: str, blocks: Sequence[Block]) -> list[str]:
+    """``core.fingerprint.fingerprint`` of every block, the same values, computed on bytes
+    for ASCII blocks: lower-casing, mapping non-word bytes to spaces and splitting are
+    single C calls there, where the general definition runs a regex per block (the
+    dearest step of segmenting an import). ``tests/store/test_import_stream.py`` checks
+    the two agree."""
+    if text.isascii():
+        data = text.encode("ascii").translate(_SPACING)
+        prints = []
+        for b in blocks:
+            key = b" ".join(data[b.start : b.end].split())
+            prints.append(sha1(key).hexdigest()[:16] if key else "")
+        return prints
+    out: list[str] = []
+    for b in blocks:
+        piece = text[b.start : b.end]
+        if piece.isascii():
+            key = b" ".join(piece.encode("ascii").translate(_SPACING).split())
+            out.append(sha1(key).hexdigest()[:16] if key else "")
+        else:
+            out.append(fingerprint(piece))
+    return out
 
 
 def _block_evidence(blocks: Sequence[Block], regions: Sequence[tuple[int, int, dict[str, Any]]]
@@ -142,44 +365,120 @@ def _block_evidence(blocks: Sequence[Block], regions: Sequence[tuple[int, int, d
     return out
 
 
-def _write(project: Project, docs: Sequence[NewDocument], summary: ImportSummary) -> None:
-    """One transaction; the summary counts only what was committed."""
-    duplicates = 0
+# -- writing --------------------------------------------------------------------------------
+def _write(project: Project, docs: Sequence[NewDocument]) -> tuple[list[int], int]:
+    """One transaction; returns (ids of the documents added, duplicates skipped).
+
+    Texts already stored are dropped before the write (no need to send them), and the
+    database skips any a concurrent importer committed in between.
+    """
     with project.session() as session:
         known = existing_hashes(session, (d.sha256 for d in docs))
         fresh: dict[str, NewDocument] = {}
         for doc in docs:
-            if doc.sha256 in known or doc.sha256 in fresh:
-                duplicates += 1
-            else:
+            if doc.sha256 not in known and doc.sha256 not in fresh:
                 fresh[doc.sha256] = doc
-        add_documents(session, list(fresh.values()))
-    summary.imported += len(fresh)
-    summary.duplicates += duplicates
+        ids = add_documents(session, list(fresh.values()))
+    return list(ids.values()), len(docs) - len(ids)
+
+
+def _reason(exc: Exception) -> str:
+    return printable(str(getattr(exc, "orig", None) or exc).splitlines()[0])
 
 
 def _write_batch(
     project: Project, files: Sequence[tuple[Path, list[NewDocument]]], summary: ImportSummary
 ) -> None:
-    """Write a batch at once; if the database refuses it (a concurrent importer added
-    the same text, a lock timed out, a server rejected a character), it was rolled back
-    whole, so write it again file by file and refuse only the files that fail."""
+    """Write a batch at once; if the database refuses it (a lock timed out, a server
+    rejected a value), it was rolled back whole, so write it again file by file and
+    refuse only the files that fail."""
     try:
-        _write(project, [doc for _, docs in files for doc in docs], summary)
+        added, duplicates = _write(project, [doc for _, docs in files for doc in docs])
     except StoreError:
         for path, docs in files:
             try:
-                _write(project, docs, summary)
+                added, duplicates = _write(project, docs)
             except StoreError as exc:
-                reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-                summary.refused.append(f"{path}: could not be stored: {reason}")
+                summary.refused.append(f"{printable_path(path)}: could not be stored: "
+                                       f"{_reason(exc)}")
+            else:
+                summary.imported += len(added)
+                summary.duplicates += duplicates
+    else:
+        summary.imported += len(added)
+        summary.duplicates += duplicates
+
+
+def _import_stream(
+    project: Project, path: Path, kind: str, encoding: str | None, summary: ImportSummary,
+    cancelled: Callable[[], bool] | None,
+) -> bool:
+    """A large JSONL file: check every record, then write in chunks (from the records
+    kept by the check, or by reading the file again when they hold over ``KEEP_CHARS``).
+    False if the file turned out to hold export records (the caller merges it instead)."""
+    kept: list[ParsedDocument] | None = []  # pass 1's records, while they are few
+    kept_chars = 0
+    for parsed in _stream(path, kind, encoding):  # pass 1: the whole file is good
+        if parsed.record is not None and "annotator" in parsed.record:
+            return False
+        if kept is not None:
+            kept.append(replace(parsed, record=None))
+            kept_chars += len(parsed.text)
+            if kept_chars > KEEP_CHARS:
+                kept = None  # a large file: pass 2 reads it again
+    added: list[int] = []
+    duplicates = 0
+    chunk: list[NewDocument] = []
+    chunk_chars = 0
+    try:
+        for parsed in kept if kept is not None else _stream(path, kind, encoding):  # pass 2
+            chunk.append(to_new_document(parsed, path.name))
+            chunk_chars += len(parsed.text)
+            if len(chunk) >= BATCH_DOCS or chunk_chars >= BATCH_CHARS:
+                ids, dups = _write(project, chunk)
+                added.extend(ids)
+                duplicates += dups
+                chunk, chunk_chars = [], 0
+                if cancelled is not None and cancelled():
+                    raise _Cancelled
+        ids, dups = _write(project, chunk)
+        added.extend(ids)
+        duplicates += dups
+    except (StoreError, InputError, _Cancelled) as exc:
+        with project.session() as session:  # take back what went in: whole or nothing
+            delete_documents(session, added)
+        if isinstance(exc, _Cancelled):
+            summary.cancelled = True
+        elif isinstance(exc, InputError):
+            summary.refused.append(str(exc))
+        else:
+            summary.refused.append(f"{printable_path(path)}: could not be stored: "
+                                   f"{_reason(exc)}")
+        return True
+    summary.imported += len(added)
+    summary.duplicates += duplicates
+    return True
+
+
+class _Cancelled(Exception):
+    """The user cancelled in the middle of a streamed file."""
 
 
 def _merge(
-    project: Project, path: Path, summary: ImportSummary, cancelled: Callable[[], bool] | None
+    project: Project, path: Path, kind: str, summary: ImportSummary,
+    cancelled: Callable[[], bool] | None,
 ) -> None:
+    from annotator.services import merge  # only now: merging needs more than importing
+
     counts = merge.MergeCounts()
-    merge.merge_file(project, path, counts, cancelled=cancelled)
+    if kind == ".jsonl.gz":
+        try:
+            merge.merge_file(project, path, counts, cancelled=cancelled, lines=_gz_lines(path))
+        except (OSError, EOFError, zlib.error) as exc:  # a gzip stream that breaks off
+            counts.refused.append(f"{printable_path(path)}: not a valid gzip file "
+                                  f"({exc or type(exc).__name__})")
+    else:
+        merge.merge_file(project, path, counts, cancelled=cancelled)
     summary.add_merge(counts)
 
 
@@ -207,32 +506,32 @@ def import_paths(
         if cancelled is not None and cancelled():
             summary.cancelled = True
             break
-        if path.suffix.lower() == ".jsonl" and merge.is_export_file(path):
-            flush()  # keep the order: articles before this file are written first
-            _merge(project, path, summary, cancelled)
-            if progress is not None:
-                progress(number, len(files))
-            if summary.cancelled:
-                break
-            continue
+        kind = file_kind(path.name) or path.suffix.lower()
         try:
-            parsed = read_file(path, encoding)
-            if any(p.record is not None and "annotator" in p.record for p in parsed):
+            if _is_export(path, kind):
+                flush()  # keep the order: articles before this file are written first
+                _merge(project, path, kind, summary, cancelled)
+            elif _streamed(path, kind, encoding):
                 flush()
-                _merge(project, path, summary, cancelled)
-                if progress is not None:
-                    progress(number, len(files))
-                continue
-            docs = [to_new_document(p, path.name) for p in parsed]
+                if not _import_stream(project, path, kind, encoding, summary, cancelled):
+                    _merge(project, path, kind, summary, cancelled)
+            else:
+                parsed = read_file(path, encoding)
+                if any(p.record is not None and "annotator" in p.record for p in parsed):
+                    flush()
+                    _merge(project, path, kind, summary, cancelled)
+                else:
+                    docs = [to_new_document(p, path.name) for p in parsed]
+                    pending.append((path, docs))
+                    pending_docs += len(docs)
+                    pending_chars += sum(len(d.text) for d in docs)
+                    if pending_docs >= BATCH_DOCS or pending_chars >= BATCH_CHARS:
+                        flush()
         except InputError as exc:
             summary.refused.append(str(exc))
-        else:
-            pending.append((path, docs))
-            pending_docs += len(docs)
-            pending_chars += sum(len(d.text) for d in docs)
-            if pending_docs >= BATCH_DOCS or pending_chars >= BATCH_CHARS:
-                flush()
         if progress is not None:
             progress(number, len(files))
+        if summary.cancelled:
+            break
     flush()
     return summary

@@ -15,11 +15,20 @@ land on the same blocks — and then, per (document, annotator):
   ``updated_at``, is skipped (*older*). Stored labels always have a time.
 
 Records are independent: a bad one is refused with one line naming file and line,
-and the others are merged. Export-record files are streamed line by line, so they
-are not subject to the 20 MB limit on article files (a lead merging a season of work
-gets one file of several hundred MB); memory stays flat. Writes are batched, one
-transaction per ``BATCH`` records; every record is checked completely before any of
-its rows is written, so no record is ever half-merged.
+and the others are merged. Every value passes ``core.untrusted`` first (valid Unicode,
+bounded JSON, finite numbers, times in range), so nothing merged can fail later exports.
+Export-record files are streamed line by line, so they are not subject to the 20 MB
+limit on article files (a lead merging a season of work gets one file of several
+hundred MB); memory stays flat.
+
+Records are merged in batches of ``BATCH``, one transaction each, with set-based
+statements (``store.merge_queries``): the batch's documents, blocks, stored labels and
+uids are read with one query per table, the records are decided in memory in file
+order (exactly as if merged one by one), and what changes is written with one
+executemany per table. Every record is checked completely before any of its rows is
+written, so no record is ever half-merged. The transaction takes the write lock before
+it reads, so two merges of the same file at once queue rather than collide; should a
+unique key still be taken meanwhile, the batch is decided again on what is stored now.
 
 Machine suggestions (``"annotator": "suggestions"``) are not merged: they are made
 in each project by its suggesters, and merging another project's would mix model
@@ -28,27 +37,30 @@ versions. They are reported in one line per file.
 
 from __future__ import annotations
 
+import gc
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from annotator.core import schema as schema_mod
+from annotator.core import untrusted
 from annotator.core.blocks import segment
 from annotator.core.errors import InputError
 from annotator.core.export_record import SUGGESTIONS, IncomingRecord, parse_record
 from annotator.core.text import normalise_newlines, sha256
 from annotator.core.title import pick_title
 from annotator.store import Project, Session
-from annotator.store import annotations as db
-from annotator.store import export_queries as q
+from annotator.store import merge_queries as mq
 from annotator.store.annotations import Annotations, RelationData, SpanData
-from annotator.store.documents import NewDocument, document_blocks
+from annotator.store.documents import NewDocument
 from annotator.store.models import utcnow
 
-BATCH = 200
+BATCH = 500  # records per transaction: about a quarter second of writing
 BATCH_CHARS = 4_000_000
 SNIFF_BYTES = 64 * 1024 * 1024  # a first line longer than this is not an export record
 _UID_NAMESPACE = uuid.UUID("6f6b0a52-3f0c-4f4c-9b43-5a1f7d1f2c10")
@@ -89,7 +101,7 @@ def is_export_file(path: Path) -> bool:
                     continue
                 try:
                     first = json.loads(line)
-                except ValueError:
+                except (ValueError, RecursionError):  # the import names the problem
                     return False
                 return isinstance(first, dict) and "annotator" in first
     except OSError:
@@ -138,24 +150,83 @@ def _is_empty(labels: Annotations) -> bool:
             and not labels.relations and not labels.doc_labels)
 
 
-# -- merging one record ---------------------------------------------------------------------
-class _Merger:
-    def __init__(self, project: Project, counts: MergeCounts, source: str) -> None:
-        self.project = project
-        self.counts = counts
-        self.source = source
-        self.schema = schema_mod.from_dict(project.get_setting("schema"))
-        self.annotator_ids: dict[str, int] = {}
+# -- merging a batch -----------------------------------------------------------------------
+DocKey = int | tuple[str, str]  # a stored document's id, or ("new", sha256) for one added now
+AnnKey = int | tuple[str, str]  # a stored annotator's id, or ("new", name)
+PairKey = tuple[DocKey, AnnKey]
 
-    def merge(self, session: Session, record: IncomingRecord) -> None:
-        doc_id = q.document_ids(session, [record.id]).get(record.id)
-        new_document = doc_id is None
-        if doc_id is None:
-            doc_id = self._add_document(session, record)
-            blocks = [(start, end) for start, end, _ in record.blocks]
-        else:
-            blocks = [(start, end) for _, start, end in document_blocks(session, doc_id)]
-        index_of = {pair: i for i, pair in enumerate(blocks)}
+
+@dataclass(slots=True)
+class _Plain:
+    """A record without ``annotator`` in an export file: an article, as in import."""
+
+    sha256: str
+    text: str
+    meta: dict[str, Any]
+
+
+class _Batch:
+    """One batch of records, decided in file order against the store and each other.
+
+    Everything the batch needs is read up front with a few set-based queries
+    (``store.merge_queries``); the records are then decided one by one in memory,
+    exactly as if each were merged on its own after the ones before it, and what
+    changes is written with one executemany per table.
+    """
+
+    def __init__(self, session: Session, merger: _Merger, counts: MergeCounts) -> None:
+        self.session = session
+        self.merger = merger
+        self.counts = counts
+        self.doc_keys: dict[str, DocKey] = {}
+        self.blocks: dict[DocKey, list[tuple[int, int]]] = {}
+        self.new_documents: dict[str, NewDocument] = {}
+        self.ann_keys: dict[str, AnnKey] = {}
+        self.state: dict[PairKey, mq.Stored] = {}
+        self.db_state: dict[PairKey, mq.Stored] = {}
+        self.writes: dict[PairKey, tuple[Annotations, datetime]] = {}
+        self.span_owner: dict[str, PairKey] = {}
+        self.relation_owner: dict[str, PairKey] = {}
+        self.owned: dict[PairKey, tuple[set[str], set[str]]] = {}
+
+    def load(self, items: list[IncomingRecord | _Plain]) -> None:
+        records = [r for r in items if isinstance(r, IncomingRecord)]
+        hashes = [r.id for r in records] + [p.sha256 for p in items if isinstance(p, _Plain)]
+        self.doc_keys.update(mq.document_ids(self.session, hashes))
+        stored_docs = [key for key in self.doc_keys.values() if isinstance(key, int)]
+        self.blocks.update(mq.blocks_of(self.session, stored_docs))
+        names = {r.annotator for r in records}
+        self.ann_keys.update(mq.existing_annotator_ids(self.session, names))
+        stored_anns = [key for key in self.ann_keys.values() if isinstance(key, int)]
+        for pair, stored in mq.load_labels(self.session, stored_docs, stored_anns).items():
+            self.state[pair] = self.db_state[pair] = stored
+            self.owned[pair] = ({s.uid for s in stored.labels.spans},
+                                {r.uid for r in stored.labels.relations})
+        self.span_owner, self.relation_owner = mq.uid_owners(
+            self.session,
+            [s.uid for r in records for s in r.spans],
+            [uid for r in records for uid in _relation_uids(r)],
+        )
+
+    def add_plain(self, plain: _Plain) -> None:
+        if plain.sha256 in self.doc_keys:
+            self.counts.duplicates += 1
+            return
+        self._add_document(self.merger.plain_document(plain))
+
+    def _add_document(self, doc: NewDocument) -> DocKey:
+        key: DocKey = ("new", doc.sha256)
+        self.doc_keys[doc.sha256] = key
+        self.blocks[key] = list(doc.blocks)
+        self.new_documents[doc.sha256] = doc
+        self.counts.documents_added += 1
+        return key
+
+    def merge(self, record: IncomingRecord) -> None:
+        doc_key = self.doc_keys.get(record.id)
+        if doc_key is None:
+            doc_key = self._add_document(self.merger.new_document(record))
+        index_of = {pair: i for i, pair in enumerate(self.blocks.get(doc_key, []))}
         block_labels: dict[int, str] = {}
         for start, end, label in record.blocks:
             if label is None:
@@ -168,17 +239,19 @@ class _Merger:
             blocks=block_labels,
             spans=[SpanData(s.uid, s.label, s.start, s.end, s.attrs) for s in record.spans],
             relations=[
-                RelationData(r.uid or _derived_uid(record, f"relation/{n}"), r.label, r.head,
-                             r.child, r.cue, r.attrs)
-                for n, r in enumerate(record.relations)
+                RelationData(uid, r.label, r.head, r.child, r.cue, r.attrs)
+                for uid, r in zip(_relation_uids(record), record.relations, strict=True)
             ],
             doc_labels=dict(record.doc_labels),
             status=record.status or "todo",
         )
-        annotator_id = self._annotator(session, record.annotator)
-        # A document added just now has no labels: skip reading and deleting them.
-        stored = Annotations() if new_document else db.load(session, doc_id, annotator_id)
-        if _content(stored) == _content(incoming):
+        ann_key = self.ann_keys.setdefault(record.annotator, ("new", record.annotator))
+        pair: PairKey = (doc_key, ann_key)
+        current = self.state.get(pair)
+        stored = current.labels if current is not None else Annotations()
+        if current is None and not _is_empty(incoming):
+            pass  # nothing stored, something to store: no need to compare
+        elif _content(stored) == _content(incoming):
             self.counts.unchanged += 1
             return
         if _is_empty(stored):
@@ -190,20 +263,83 @@ class _Merger:
             return
         else:
             self.counts.replaced += 1
-        incoming = _own_uids(session, record, incoming, doc_id, annotator_id)
-        q.replace_labels(session, doc_id, annotator_id, incoming, record.updated_at or utcnow(),
-                         replace=not new_document)
+        incoming = self._own_uids(pair, record, incoming)
+        incoming.updated_at = record.updated_at or utcnow()
+        self.writes[pair] = (incoming, incoming.updated_at)
+        self.state[pair] = mq.Stored(incoming, True, True)
         self.counts.merged += 1
 
-    def _annotator(self, session: Session, name: str) -> int:
-        """Annotator id by name, created on first use (the lead role for ``gold``)."""
-        found = self.annotator_ids.get(name)
-        if found is None:
-            role = "lead" if name == "gold" else "annotator"
-            found = self.annotator_ids[name] = db.get_or_create_annotator(session, name, role)
-        return found
+    def _own_uids(self, pair: PairKey, record: IncomingRecord, labels: Annotations
+                  ) -> Annotations:
+        """Uids are unique across the project; one held by another document or annotator
+        (a project file copied between desktops) is replaced by a stable derived uid."""
+        taken = {s.uid for s in labels.spans if self.span_owner.get(s.uid, pair) != pair}
+        taken |= {r.uid for r in labels.relations
+                  if self.relation_owner.get(r.uid, pair) != pair}
+        if taken:
+            new = {uid: _derived_uid(record, f"uid/{uid}") for uid in taken}
+            labels.spans = [SpanData(new.get(s.uid, s.uid), s.label, s.start, s.end, s.attrs)
+                            for s in labels.spans]
+            labels.relations = [
+                RelationData(new.get(r.uid, r.uid), r.label, new.get(r.head, r.head),
+                             new.get(r.child, r.child), new.get(r.cue, r.cue) if r.cue else None,
+                             r.attrs)
+                for r in labels.relations
+            ]
+        # This pair's earlier uids are deleted by the write; its new ones are held.
+        old_spans, old_relations = self.owned.get(pair, (set(), set()))
+        for uid in old_spans:
+            if self.span_owner.get(uid) == pair:
+                del self.span_owner[uid]
+        for uid in old_relations:
+            if self.relation_owner.get(uid) == pair:
+                del self.relation_owner[uid]
+        spans = {s.uid for s in labels.spans}
+        relations = {r.uid for r in labels.relations}
+        self.owned[pair] = (spans, relations)
+        self.span_owner.update(dict.fromkeys(spans, pair))
+        self.relation_owner.update(dict.fromkeys(relations, pair))
+        return labels
 
-    def _add_document(self, session: Session, record: IncomingRecord) -> int:
+    def write(self) -> None:
+        doc_ids = mq.insert_documents(self.session, list(self.new_documents.values()))
+        names = [key[1] for _, key in self.writes if not isinstance(key, int)]
+        ann_ids = mq.annotator_ids(self.session, names) if names else {}
+        writes = []
+        for (doc_key, ann_key), (labels, updated_at) in self.writes.items():
+            before = self.db_state.get((doc_key, ann_key))
+            writes.append(mq.LabelWrite(
+                doc_key if isinstance(doc_key, int) else doc_ids[doc_key[1]],
+                ann_key if isinstance(ann_key, int) else ann_ids[ann_key[1]],
+                labels, updated_at,
+                replace=before is not None and before.has_rows,
+                has_progress=before is not None and before.has_progress,
+                span_rows=before.span_rows if before is not None else {},
+            ))
+        mq.write_labels(self.session, writes)
+
+
+def _parse(raw: Any, merger: _Merger) -> IncomingRecord:
+    """An export record checked whole; its time must also fit the store once in UTC."""
+    if isinstance(raw, dict) and isinstance(raw.get("updated_at"), str):
+        untrusted.parse_time(raw["updated_at"], '"updated_at"')
+    return parse_record(raw, merger.schema)
+
+
+def _relation_uids(record: IncomingRecord) -> list[str]:
+    return [r.uid or _derived_uid(record, f"relation/{n}") for n, r in enumerate(record.relations)]
+
+
+class _Merger:
+    """What stays the same for every batch of a file: the schema and the file's name."""
+
+    def __init__(self, project: Project, source: str) -> None:
+        self.project = project
+        self.source = source
+        self.schema = schema_mod.from_dict(project.get_setting("schema"))
+
+    def new_document(self, record: IncomingRecord) -> NewDocument:
+        """The document of a record the project lacks, with the record's own blocks."""
         blocks = [(start, end) for start, end, _ in record.blocks]
         if not blocks:
             blocks = [(b.start, b.end) for b in segment(record.text)]
@@ -211,13 +347,11 @@ class _Merger:
         if not isinstance(title, str) or not title:
             title = pick_title(record.text, segment(record.text))
         source = record.meta.get("source")
-        doc = NewDocument(record.id, record.text, title,
-                          source if isinstance(source, str) and source else self.source,
-                          dict(record.meta), blocks)
-        self.counts.documents_added += 1
-        return q.insert_document(session, doc)
+        return NewDocument(record.id, record.text, title,
+                           source if isinstance(source, str) and source else self.source,
+                           dict(record.meta), blocks)
 
-    def add_plain(self, session: Session, raw: dict[str, Any]) -> None:
+    def plain(self, raw: dict[str, Any]) -> _Plain:
         """A record without ``annotator`` in an export file: an article, as in import."""
         text = raw.get("text")
         if not isinstance(text, str):
@@ -231,45 +365,22 @@ class _Merger:
         meta = dict(meta)
         if raw.get("id") is not None:
             meta.setdefault("id", raw["id"])
-        digest = sha256(text)
-        if q.document_ids(session, [digest]):
-            self.counts.duplicates += 1
-            return
-        blocks = segment(text)
-        title = meta.get("title") if isinstance(meta.get("title"), str) else ""
-        source = meta.get("source")
-        q.insert_document(session, NewDocument(
-            digest, text, title or pick_title(text, blocks),
-            source if isinstance(source, str) and source else self.source, meta,
+        return _Plain(sha256(text), text, meta)
+
+    def plain_document(self, plain: _Plain) -> NewDocument:
+        blocks = segment(plain.text)
+        title = plain.meta.get("title") if isinstance(plain.meta.get("title"), str) else ""
+        source = plain.meta.get("source")
+        return NewDocument(
+            plain.sha256, plain.text, title or pick_title(plain.text, blocks),
+            source if isinstance(source, str) and source else self.source, plain.meta,
             [(b.start, b.end) for b in blocks],
-        ))
-        self.counts.documents_added += 1
+        )
 
 
 def _derived_uid(record: IncomingRecord, what: str) -> str:
     """A stable uid from the record, so merging the same record twice gives the same."""
     return uuid.uuid5(_UID_NAMESPACE, f"{record.id}/{record.annotator}/{what}").hex
-
-
-def _own_uids(
-    session: Session, record: IncomingRecord, labels: Annotations, doc_id: int, annotator_id: int
-) -> Annotations:
-    """Uids are unique across the project; one taken by another document or annotator
-    (a project file copied between desktops) is replaced by a stable derived uid."""
-    taken = q.foreign_uids(session, [s.uid for s in labels.spans],
-                           [r.uid for r in labels.relations], doc_id, annotator_id)
-    if not taken:
-        return labels
-    new = {uid: _derived_uid(record, f"uid/{uid}") for uid in taken}
-    labels.spans = [SpanData(new.get(s.uid, s.uid), s.label, s.start, s.end, s.attrs)
-                    for s in labels.spans]
-    labels.relations = [
-        RelationData(new.get(r.uid, r.uid), r.label, new.get(r.head, r.head),
-                     new.get(r.child, r.child), new.get(r.cue, r.cue) if r.cue else None,
-                     r.attrs)
-        for r in labels.relations
-    ]
-    return labels
 
 
 # -- files ----------------------------------------------------------------------------------
@@ -289,7 +400,7 @@ def merge_file(
     except OSError as exc:
         counts.refused.append(f"{where}: cannot read: {exc.strerror}")
         return
-    merger = _Merger(project, counts, path.name)
+    merger = _Merger(project, path.name)
     suggestion_lines: list[int] = []
     batch: list[tuple[int, Any]] = []  # (line, parsed JSON or the InputError of the line)
     batch_chars = 0
@@ -306,10 +417,10 @@ def merge_file(
             if isinstance(text, InputError):
                 batch.append((number, text))  # reported in line order with the rest
                 continue
-            try:
-                raw: Any = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raw = InputError(f"not valid JSON ({exc.msg}, column {exc.colno})")
+            try:  # bounded JSON, valid Unicode, finite numbers (core.untrusted)
+                raw: Any = untrusted.loads(text)
+            except InputError as exc:
+                raw = exc
             batch.append((number, raw))
             batch_chars += len(text)
             if len(batch) >= BATCH or batch_chars >= BATCH_CHARS:
@@ -337,24 +448,90 @@ def merge_file(
 
 def _write_batch(
     project: Project, merger: _Merger, batch: list[tuple[int, Any]], where: str,
+    counts: MergeCounts, suggestion_lines: list[int], *, attempts: int = 3,
+) -> None:
+    """One transaction for the batch; each record is checked whole before it writes.
+
+    The batch's counts are added only once its transaction has committed. A unique key
+    taken by another writer meanwhile rolls the batch back and it is decided again on
+    what is stored now (a second merge of the same records then finds them unchanged);
+    if it still fails, each record is tried on its own, and the one that cannot be
+    stored is refused with one line.
+    """
+    for _attempt in range(attempts):
+        delta = MergeCounts()
+        suggestions: list[int] = []
+        try:
+            with project.session() as session, _gc_paused():
+                _decide_and_write(session, merger, batch, where, delta, suggestions)
+        except mq.Conflict as exc:
+            failure = exc
+            continue
+        _add(counts, delta)
+        suggestion_lines.extend(suggestions)
+        return
+    if len(batch) > 1:
+        for item in batch:
+            _write_batch(project, merger, [item], where, counts, suggestion_lines, attempts=2)
+        return
+    counts.records += 1
+    reason = str(getattr(failure, "orig", None) or failure).splitlines()[0]
+    counts.refused.append(f"{where}:{batch[0][0]}: could not be stored: {reason}")
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a batch makes its ~100,000 short-lived objects
+    (parsed records, row dicts), none of them in a cycle: the collector would sweep the
+    growing heap over and over. It runs again between batches."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _add(counts: MergeCounts, delta: MergeCounts) -> None:
+    for name in ("records", "merged", "replaced", "unchanged", "older", "documents_added",
+                 "duplicates"):
+        setattr(counts, name, getattr(counts, name) + getattr(delta, name))
+    counts.refused.extend(delta.refused)
+
+
+def _decide_and_write(
+    session: Session, merger: _Merger, batch: list[tuple[int, Any]], where: str,
     counts: MergeCounts, suggestion_lines: list[int],
 ) -> None:
-    """One transaction for the batch; each record is checked whole before it writes."""
-    with project.session() as session:
-        for number, raw in batch:
-            counts.records += 1
-            try:
-                if isinstance(raw, InputError):
-                    raise raw
-                if isinstance(raw, dict) and "annotator" not in raw:
-                    merger.add_plain(session, raw)
-                    continue
-                if isinstance(raw, dict) and raw.get("annotator") == SUGGESTIONS:
-                    suggestion_lines.append(number)
-                    continue
-                merger.merge(session, parse_record(raw, merger.schema))
-            except InputError as exc:
-                counts.refused.append(f"{where}:{number}: {exc}")
+    mq.lock_for_writing(session)
+    parsed: list[tuple[int, IncomingRecord | _Plain | InputError]] = []
+    for number, raw in batch:
+        counts.records += 1
+        try:
+            if isinstance(raw, InputError):
+                raise raw
+            if isinstance(raw, dict) and "annotator" not in raw:
+                parsed.append((number, merger.plain(raw)))
+            elif isinstance(raw, dict) and raw.get("annotator") == SUGGESTIONS:
+                suggestion_lines.append(number)
+            else:
+                parsed.append((number, _parse(raw, merger)))
+        except InputError as exc:
+            parsed.append((number, exc))
+    batch_state = _Batch(session, merger, counts)
+    batch_state.load([item for _, item in parsed if not isinstance(item, InputError)])
+    for number, item in parsed:
+        try:
+            if isinstance(item, InputError):
+                raise item
+            if isinstance(item, _Plain):
+                batch_state.add_plain(item)
+            else:
+                batch_state.merge(item)
+        except InputError as exc:
+            counts.refused.append(f"{where}:{number}: {exc}")
+    batch_state.write()
 
 
 def merge_paths(

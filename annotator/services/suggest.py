@@ -86,8 +86,9 @@ def _worker(model_name: str | None, attribution_model: dict[str, Any] | None, ta
     try:
         from annotator.nlp.block_model import TreeModel
         from annotator.nlp.model import load_model
-        from annotator.nlp.pipeline import analyse, parse_version
+        from annotator.nlp.pipeline import analyse, die_with_parent, parse_version
 
+        die_with_parent()
         model = load_model(model_name)
         learnt = TreeModel.from_dict(attribution_model) if attribution_model else None
         results.put(("ready", parse_version(model, learnt), model.notice))

@@ -29,7 +29,8 @@ import numpy as np
 from sqlalchemy import Connection, Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from annotator.core.agreement._vec import as_int
+from annotator.core.agreement._vec import IntArray, as_int
+from annotator.core.agreement.columns import WorkColumns
 from annotator.core.agreement.data import (
     DONE,
     AnnotatorWork,
@@ -273,6 +274,148 @@ def _tokens(
     stops[placed] = stop.tolist()
     rows = list(map(tuple.__add__, span_rows, zip(firsts.tolist(), stops.tolist(), strict=True)))
     return dict(zip(text_ids.tolist(), counts.tolist(), strict=True)), rows
+
+
+def load_columns(
+    session: Session,
+    annotators: Mapping[int, str],
+    *,
+    status_only: Mapping[int, str] | None = None,
+    page: int = PAGE,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> WorkColumns | None:
+    """The whole project as the report's columns (``core.agreement.columns``).
+
+    The same documents, works and rows as ``iter_doc_annotations``, read with the same
+    range-scanned queries per page, but kept as flat columns: no object per span, and
+    rows are matched to their work by sorting integer keys, not one by one. Returns
+    ``None`` when ``cancelled()`` turned true between pages.
+    """
+    cols = WorkColumns()
+    pages = _pages(session, page)
+    total = sum(size for _, _, size in pages)
+    names = {**(status_only or {}), **annotators}
+    ids, status_ids = sorted(annotators), sorted(names)
+    stride = max(names, default=0) + 1
+    done = 0
+    conn = session.connection()
+    for low, high, size in pages:
+        if cancelled is not None and cancelled():
+            return None
+        _page_columns(conn, low, high, ids, status_ids, names, stride, cols)
+        done += size
+        if progress is not None:
+            progress(done, total)
+    return cols
+
+
+def _page_columns(
+    conn: Connection, low: int, high: int, ids: list[int], status_ids: list[int],
+    names: Mapping[int, str], stride: int, cols: WorkColumns,
+) -> None:
+    def rows(model: Any, *columns: Any, who: list[int] = ids) -> list[Any]:
+        if not who:
+            return []
+        return _fetch(conn, select(model.document_id, model.annotator_id, *columns)
+                      .where(model.document_id.between(low, high), model.annotator_id.in_(who))
+                      .order_by(model.document_id, model.annotator_id))
+
+    documents = _fetch(conn, select(Document.id, Document.sha256, Document.title,
+                                    func.length(Document.text))
+                       .where(Document.id.between(low, high)).order_by(Document.id))
+    block_counts = dict(_fetch(conn, select(Block.document_id, func.count(Block.id))
+                               .where(Block.document_id.between(low, high))
+                               .group_by(Block.document_id)))
+    progress = rows(Progress, Progress.status, who=status_ids)
+    blocks = rows(BlockLabel, BlockLabel.block_index, BlockLabel.label)
+    spans = rows(Span, Span.id, Span.label, Span.start, Span.end)
+    relations = rows(Relation, Relation.label, Relation.head_id, Relation.child_id)
+    doc_labels = rows(DocLabel, DocLabel.name, DocLabel.value)
+    tables = [_columns(table, width) for table, width in
+              ((progress, 3), (blocks, 4), (spans, 6), (relations, 5), (doc_labels, 4))]
+    n_tokens, first, stop = _token_ranges(conn, low, high, ids, tables[2][0], tables[2][4],
+                                          tables[2][5])
+
+    first_doc = len(cols.doc_ids)
+    doc_ids = as_int([row[0] for row in documents]).reshape(-1)
+    for doc_id, sha, title, length in documents:
+        cols.doc_ids.append(sha)
+        cols.titles.append(title or "")
+        cols.lengths.append(length or 0)
+        cols.n_blocks.append(block_counts.get(doc_id, 0))
+        cols.n_tokens.append(n_tokens.get(doc_id, -1))
+    # Works: every (document, annotator) in any table, in key order; rows find theirs by
+    # binary search on the integer key document * stride + annotator.
+    keys = np.unique(np.concatenate([columns[0] * stride + columns[1] for columns in tables]))
+    first_work = len(cols.work_doc)
+    status = dict(zip((tables[0][0] * stride + tables[0][1]).tolist(), tables[0][2], strict=True))
+    cols.work_doc.extend((np.searchsorted(doc_ids, keys // stride) + first_doc).tolist())
+    cols.work_name.extend(names[a] for a in (keys % stride).tolist())
+    cols.work_status.extend(status.get(key, "todo") for key in keys.tolist())
+
+    def work_of(columns: list[Any]) -> list[int]:
+        found = np.searchsorted(keys, columns[0] * stride + columns[1]) + first_work
+        return found.tolist()
+
+    _, _, index, label = tables[1]
+    cols.block_work.extend(work_of(tables[1]))
+    cols.block_index.extend(index.tolist())
+    cols.block_label.extend(label)
+    _, _, span_id, label, start, end = tables[2]
+    cols.span_work.extend(work_of(tables[2]))
+    cols.span_key.extend(span_id.tolist())
+    cols.span_label.extend(label)
+    cols.span_start.extend(start.tolist())
+    cols.span_end.extend(end.tolist())
+    cols.span_token_start.extend(first.tolist())
+    cols.span_token_end.extend(stop.tolist())
+    _, _, label, head, child = tables[3]
+    cols.relation_work.extend(work_of(tables[3]))
+    cols.relation_head.extend(head.tolist())
+    cols.relation_child.extend(child.tolist())
+    cols.relation_label.extend(label)
+    _, _, name, value = tables[4]
+    cols.doc_label_work.extend(work_of(tables[4]))
+    cols.doc_label_name.extend(name)
+    cols.doc_label_value.extend(value)
+
+
+def _columns(rows: list[tuple[Any, ...]], width: int) -> list[Any]:
+    """Rows transposed (in C); integer columns as arrays, text columns as tuples."""
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [()] * width
+    return [as_int(column).reshape(-1) if not column or isinstance(column[0], int) else column
+            for column in columns]
+
+
+def _token_ranges(
+    conn: Connection, low: int, high: int, ids: list[int], doc_ids: IntArray,
+    starts: IntArray, ends: IntArray,
+) -> tuple[dict[int, int], IntArray, IntArray]:
+    """Token counts of the page's documents done by two of ``ids``, and each span's
+    token range (-1 where the document is not tokenized or the span does not fit)."""
+    done_twice = (
+        select(Progress.document_id)
+        .where(Progress.document_id.between(low, high), Progress.annotator_id.in_(ids),
+               Progress.status == DONE)
+        .group_by(Progress.document_id)
+        .having(func.count() >= 2)
+    )
+    texts = _fetch(conn, select(Document.id, Document.text)
+                   .where(Document.id.in_(done_twice)).order_by(Document.id))
+    first = np.full(len(doc_ids), -1, dtype=np.int64)
+    stop = np.full(len(doc_ids), -1, dtype=np.int64)
+    if not texts or not len(doc_ids):
+        counts = span_tokens([text or "" for _, text in texts], *(as_int([]),) * 3)[0]
+        return dict(zip((doc_id for doc_id, _ in texts), counts.tolist(), strict=True)), first, stop
+    text_ids = as_int([doc_id for doc_id, _ in texts])
+    lengths = as_int([len(text or "") for _, text in texts])
+    where = np.minimum(np.searchsorted(text_ids, doc_ids), len(texts) - 1)
+    placed = (text_ids[where] == doc_ids) & (starts >= 0) & (starts < ends) & (
+        ends <= lengths[where])
+    counts, first[placed], stop[placed] = span_tokens(
+        [text or "" for _, text in texts], where[placed], starts[placed], ends[placed])
+    return dict(zip(text_ids.tolist(), counts.tolist(), strict=True)), first, stop
 
 
 # -- assignment ----------------------------------------------------------------------------

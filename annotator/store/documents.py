@@ -2,6 +2,10 @@
 
 Import writes through Core ``insert`` with executemany rather than ORM objects: it is
 the hot path of a 10,000-article import and ORM unit-of-work overhead would dominate.
+Documents go in as one multi-row ``INSERT ... RETURNING`` per chunk (SQLAlchemy's
+"insertmanyvalues"), blocks as one executemany; two importers adding the same text at
+once is not an error but a duplicate (``ON CONFLICT DO NOTHING`` on SQLite and
+PostgreSQL, the two backends the project runs on).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, insert, select
+from sqlalchemy import Insert, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from annotator.core.fingerprint import fingerprint
@@ -41,6 +45,26 @@ def block_rows(document_id: int, doc: NewDocument) -> list[dict[str, Any]]:
     ]
 
 
+_PLAIN_BLOCK_COLUMNS = ("document_id", "index", "start", "end", "fingerprint")
+
+
+def _insert_plain_blocks(session: Session, rows: list[tuple[int, int, int, int, str]]) -> None:
+    """Blocks of text imports (no evidence) in one executemany of a Core-compiled insert.
+
+    These rows are plain integers and short strings with nothing to convert, so they go
+    to the driver as tuples: SQLAlchemy's per-row parameter processing would otherwise
+    cost more than SQLite's own insert (the evidence column is left out and stays NULL).
+    """
+    conn = session.connection()
+    compiled = insert(Block.__table__).inline().compile(  # (inline: no RETURNING of ids)
+        dialect=conn.dialect, column_keys=list(_PLAIN_BLOCK_COLUMNS))
+    if compiled.positional and tuple(compiled.positiontup or ()) == _PLAIN_BLOCK_COLUMNS:
+        conn.exec_driver_sql(str(compiled), rows)  # type: ignore[arg-type]
+    else:  # a driver with named parameters
+        conn.exec_driver_sql(str(compiled), [dict(zip(_PLAIN_BLOCK_COLUMNS, row, strict=True))
+                                             for row in rows])
+
+
 def existing_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
     wanted = list(set(hashes))
     found: set[str] = set()
@@ -50,24 +74,72 @@ def existing_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
     return found
 
 
+def _insert_documents(session: Session) -> Insert:
+    """``INSERT INTO documents`` that skips a text the project already holds.
+
+    The skip is the database's own (on the unique SHA-256), so it also covers a
+    document another process committed after this one looked: concurrent imports of
+    the same folder count duplicates instead of failing on the constraint.
+    """
+    table = Document.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing(index_elements=["sha256"])
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing(index_elements=["sha256"])
+    return insert(table)  # elsewhere a duplicate raises; the importer then retries per file
+
+
 def add_documents(session: Session, docs: Sequence[NewDocument]) -> dict[str, int]:
-    """Insert documents and their blocks; returns sha256 -> new document id."""
+    """Insert documents and their blocks; returns sha256 -> new id of those inserted.
+
+    A document whose text is already stored (by anyone, even a moment ago) is left
+    out of the result and gets no blocks: the caller counts it as a duplicate. Two
+    statements for documents and one or two for blocks, whatever the number of rows.
+    """
     if not docs:
         return {}
     now: datetime = utcnow()
-    ids: dict[str, int] = {}
+    conn = session.connection()
+    stmt = _insert_documents(session).returning(Document.__table__.c.id,
+                                                Document.__table__.c.sha256)
+    rows = [
+        {"sha256": doc.sha256, "text": doc.text, "title": doc.title[:500],
+         "source": doc.source[:1000], "meta": doc.meta, "imported_at": now}
+        for doc in docs
+    ]
+    ids: dict[str, int] = {sha: doc_id for doc_id, sha in conn.execute(stmt, rows)}
+    plain: list[tuple[int, int, int, int, str]] = []  # text imports: no evidence
+    with_evidence: list[dict[str, Any]] = []
+    placed: set[str] = set()
     for doc in docs:
-        result = session.execute(
-            insert(Document).values(
-                sha256=doc.sha256, text=doc.text, title=doc.title[:500], source=doc.source[:1000],
-                meta=doc.meta, imported_at=now,
-            )
-        )
-        ids[doc.sha256] = result.inserted_primary_key[0]
-    rows = [row for doc in docs for row in block_rows(ids[doc.sha256], doc)]
-    if rows:
-        session.execute(insert(Block), rows)
+        doc_id = ids.get(doc.sha256)
+        if doc_id is None or doc.sha256 in placed:
+            continue  # already stored, or the same text twice in ``docs``
+        placed.add(doc.sha256)
+        if doc.evidence:
+            with_evidence.extend(block_rows(doc_id, doc))
+        else:
+            prints = doc.fingerprints or [fingerprint(doc.text[s:e]) for s, e in doc.blocks]
+            plain.extend((doc_id, i, start, end, prints[i])
+                         for i, (start, end) in enumerate(doc.blocks))
+    if plain:
+        _insert_plain_blocks(session, plain)
+    if with_evidence:
+        conn.execute(insert(Block.__table__), with_evidence)
     return ids
+
+
+def delete_documents(session: Session, ids: Sequence[int]) -> None:
+    """Remove documents just added and their blocks (an import that must not stay half-done)."""
+    for i in range(0, len(ids), 500):
+        chunk = list(ids[i : i + 500])
+        session.execute(delete(Block).where(Block.document_id.in_(chunk)))
+        session.execute(delete(Document).where(Document.id.in_(chunk)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,12 +182,17 @@ def list_documents(session: Session, limit: int | None = None) -> list[DocumentR
 
 
 def document_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(Document.id).order_by(Document.id)))
+    """Every id, ascending. Read unordered and sorted here: without ORDER BY, SQLite
+    answers from the narrow sha256 index instead of walking every row of text (55 ms
+    instead of 280 ms for 100,000 articles), which is most of the window's start."""
+    return sorted(session.scalars(select(Document.id)))
 
 
 def search_document_ids(session: Session, search: str = "") -> list[int]:
     """Ids in list order; with ``search``, only documents whose title or text contains
     every word of it (case-insensitive). A full scan: callers run it off the GUI thread."""
+    if not search.split():
+        return document_ids(session)
     query = select(Document.id).order_by(Document.id)
     sqlite = session.get_bind().dialect.name == "sqlite"
     for word in search.split():

@@ -6,8 +6,9 @@ and each page fetches its blocks and labels with one ``IN`` query per table: sev
 queries per page of ``PAGE`` documents instead of seven per document. Only Core rows
 are read, so the session's identity map does not grow either.
 
-Writes used by merging (``replace_labels``) and by the benchmark (``bulk_insert``)
-go through Core ``insert`` with executemany, like document import. Everything here is
+Writes of one record's labels (``replace_labels``) and of the benchmark (``bulk_insert``)
+go through Core ``insert`` with executemany, like document import; merging a file of
+records writes whole batches through ``store.merge_queries``. Everything here is
 portable SQL (no SQLite-only statements), as the store requires.
 """
 

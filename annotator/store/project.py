@@ -2,9 +2,14 @@
 
 Follows Taguette: a new database is built from the models and stamped at head (fast
 and exact, a test checks the migrations produce the same schema); an existing one is
-inspected with Alembic's MigrationContext, backed up, and upgraded. A file from a newer
-release, or a database that was never an annotator project, is refused before anything
-is written to it.
+inspected with Alembic's MigrationContext, backed up, and upgraded.
+
+Refused means untouched: an existing SQLite file is first inspected through a read-only
+connection (``mode=ro``), which cannot switch it to WAL or leave files beside it. Only
+when it is ours, at head or migratable, is it opened for writing; a database from a newer
+release, one that was never an annotator project, or a damaged file keeps its bytes and
+its mtime. A file this process may not write is opened read-only (nothing is created
+beside it) and becomes writable again when its permissions allow (``reopen_writable``).
 """
 
 from __future__ import annotations
@@ -26,8 +31,17 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, Oper
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.errors import InputError
+from annotator.core.terminal import printable
 from annotator.paths import migrations_dir
-from annotator.store.engine import make_engine, sqlite_path, to_url
+from annotator.store.engine import (
+    ReadOnlyProjectError,
+    make_engine,
+    read_only_uri,
+    sqlite_path,
+    to_url,
+    writable,
+    write_problem,
+)
 from annotator.store.models import Base, ProjectSetting
 
 
@@ -55,6 +69,7 @@ class Project:
     engine: Engine
     sessions: sessionmaker[Session] = field(repr=False)
     backup: Path | None = None  # set when opening upgraded an older file
+    read_only: bool = False  # opened without write access: writes fail until reopened
 
     @property
     def path(self) -> Path | None:
@@ -66,9 +81,20 @@ class Project:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work committed on success and rolled back on any error."""
-        with self.sessions.begin() as session:
-            yield session
+        """A unit of work committed on success and rolled back on any error.
+
+        On a project opened read-only a write is refused as ``ReadOnlyProjectError``,
+        one line for the user, instead of SQLite's error.
+        """
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except OperationalError as exc:
+            if self.read_only and write_problem(exc) == "read-only":
+                raise ReadOnlyProjectError(
+                    "the project file is read-only; make it writable to save changes",
+                    where=self.label) from None
+            raise
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         with self.sessions() as session:
@@ -81,6 +107,19 @@ class Project:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def reopen_writable(self) -> bool:
+        """After a write failed on a read-only file: if the file can now be written,
+        later sessions get fresh read-write connections. True when that happened."""
+        path = self.path
+        if path is None or not writable(path):
+            return False
+        old = self.engine
+        self.engine = make_engine(self.url)
+        self.sessions.configure(bind=self.engine)
+        self.read_only = False
+        old.dispose()  # pooled connections opened read-only would keep failing
+        return True
 
 
 def _backup_sqlite(path: Path, revision: str) -> Path:
@@ -128,24 +167,72 @@ def _prepare(engine: Engine, url: str, where: str) -> Path | None:
     return backup
 
 
+def _inspect_sqlite(path: Path, where: str) -> str | None:
+    """Read an existing file's schema revision without changing anything; refuse what
+    is not an annotator project this release can open. ``None``: an empty database."""
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if header[:16] != b"SQLite format 3\x00":
+        raise InputError("not an annotator project (not an SQLite database)", where=where)
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+    except sqlite3.Error as exc:
+        raise InputError(f"cannot open project: {exc}", where=where) from None
+    try:
+        page_size, = conn.execute("PRAGMA page_size").fetchone()
+        pages, = conn.execute("PRAGMA page_count").fetchone()
+        wal = path.with_name(path.name + "-wal")
+        in_wal = wal.exists() and wal.stat().st_size > 0  # pages beyond the file are there
+        if not in_wal and pages * page_size > path.stat().st_size:
+            raise InputError("the project file is damaged (it is shorter than SQLite says; "
+                             "truncated?); restore it from a backup", where=where)
+        tables = {name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"the project file is damaged ({exc}); restore it from a backup",
+                         where=where) from None
+    finally:
+        conn.close()
+    if revision is None:
+        if tables:
+            raise InputError("not an annotator project (a database with other tables)",
+                             where=where)
+        return None
+    script = ScriptDirectory.from_config(alembic_config())
+    if revision not in {rev.revision for rev in script.walk_revisions()}:
+        raise InputError(
+            f"written by a newer version of annotator (schema revision {revision}); "
+            "upgrade annotator to open it",
+            where=where,
+        )
+    return revision
+
+
 def open_project(path_or_url: str | Path, *, create: bool = True) -> Project:
     """Open (and if needed create or upgrade) the project at a path or SQLAlchemy URL."""
     url = to_url(path_or_url)
-    where = str(path_or_url)
+    where = printable(str(path_or_url))  # error lines stay one line on a terminal
     path = sqlite_path(url)
+    read_only = False
     if path is not None:
         if path.is_dir():
             raise InputError("is a folder, not a project file", where=where)
         if not path.exists() and not create:
             raise InputError("no such project file", where=where)
         if path.exists() and path.stat().st_size > 0:
-            with open(path, "rb") as fh:
-                if fh.read(16) != b"SQLite format 3\x00":
-                    raise InputError("not an annotator project (not an SQLite database)",
-                                     where=where)
+            revision = _inspect_sqlite(path, where)
+            read_only = not writable(path)
+            if read_only and revision != head_revision():
+                raise InputError("the project file is read-only and needs "
+                                 + ("setting up" if revision is None else "an upgrade")
+                                 + " first; make it writable", where=where)
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        engine = make_engine(url)
+        engine = make_engine(url, read_only=read_only)
     except (ArgumentError, NoSuchModuleError) as exc:
         raise InputError(f"not a project file or database URL ({exc})", where=where) from None
     try:
@@ -156,8 +243,10 @@ def open_project(path_or_url: str | Path, *, create: bool = True) -> Project:
     except BaseException:
         engine.dispose()
         raise
-    project = Project(url, engine, sessionmaker(engine, expire_on_commit=False), backup)
-    _ensure_schema_setting(project)
+    project = Project(url, engine, sessionmaker(engine, expire_on_commit=False), backup,
+                      read_only)
+    if not read_only:  # a read-only project is shown as it is
+        _ensure_schema_setting(project)
     return project
 
 

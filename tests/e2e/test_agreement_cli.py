@@ -290,3 +290,59 @@ def test_missing_project_is_refused_not_created(tmp_path: Path,
     code = main(["--project", str(missing), "agreement"])
     assert code == 2 and not missing.exists()
     assert "no such project file" in capsys.readouterr().err
+
+
+def test_done_counts_and_the_confusion_matrix_in_every_report(
+    annotated: Annotated, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # alice finished A, B and C; bob A and B; carol A: every done document counts here,
+    # also C, which nobody else finished and so is left out of the figures.
+    code, text, _ = run_in_process(capsys, "--project", str(annotated.path), "agreement")
+    assert code == 0
+    assert "documents done per annotator: alice 3, bob 2, carol 1" in text
+    out = tmp_path / "report.html"
+    code, _, _ = run_in_process(capsys, "--project", str(annotated.path), "agreement",
+                                "--format", "html", "--out", str(out))
+    page = out.read_text(encoding="utf-8")
+    assert "documents done per annotator: alice 3, bob 2, carol 1" in page
+    # The window's confusion matrix is in the page too: navigation marked by alice and
+    # bob, left (content) by carol on A; caption against promo on B.
+    expected = expected_report(annotated)["blocks"]["confusion"]
+    heading = f"Confusion: pairs of judgements on one block (n = {expected['n_pairs']:,})"
+    assert heading in page
+    table = page.split(heading, 1)[1].split("</table>", 1)[0]
+    labels = expected["labels"]
+    row = labels.index("navigation")
+    cells = re.findall(r"<tr><td class=\"txt\">navigation</td>(.*?)</tr>", table)[0]
+    numbers = [int(v.replace(",", "")) for v in re.findall(r">([\d,]+)</td>", cells)]
+    assert numbers == expected["matrix"][row]
+    assert numbers[labels.index("content")] == 2 and numbers[row] == 1
+
+
+def test_one_annotator_gets_one_line_not_rows_of_na(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in (("c", TEXT_C), ("d", TEXT_D)):
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    path = tmp_path / "solo.sqlite"
+    project = open_project(path)
+    try:
+        import_paths(project, [folder])
+        service = AnnotationService(project, "alice")
+        for doc_id in service.document_ids():
+            service.set_status(doc_id, "done")
+    finally:
+        project.close()
+    code, out, err = run_in_process(capsys, "--project", str(path), "agreement")
+    assert code == 0 and err == ""
+    assert out.strip().splitlines() == [
+        "Nothing to compare: the project has only one annotator (alice has 2 done); "
+        "agreement needs documents marked done by at least two annotators."]
+    assert "n/a" not in out
+    report = tmp_path / "solo.html"
+    code, out, _ = run_in_process(capsys, "--project", str(path), "agreement",
+                                  "--format", "html", "--out", str(report))
+    assert code == 0 and report.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert out.startswith("Nothing to compare: the project has only one annotator")
+    assert len(out.strip().splitlines()) == 1

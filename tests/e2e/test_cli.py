@@ -28,7 +28,7 @@ def test_import_then_list_on_the_default_project(tmp_path: Path, samples) -> Non
     assert listing.returncode == 0
     assert "Talks set to end anti-ISIS coalition" in listing.stdout
     assert "3 documents" in listing.stdout
-    assert (tmp_path / "default.annotator.sqlite").exists()
+    assert (tmp_path / "default.annotator").exists()
 
 
 @pytest.mark.parametrize(

@@ -192,3 +192,22 @@ def test_cancel_leaves_no_report_and_recompute_works(
     qtbot.waitUntil(lambda: window.report is not None, timeout=20_000)
     assert window.report["annotators"] == ["alice", "bob"]
     assert [row[0] for row in _cells(window.pairsTable)] == ["alice / bob"]
+
+
+def test_one_annotator_is_told_there_is_nothing_to_compare(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.services.annotation import AnnotationService
+    from annotator.services.importing import import_paths
+    from tests.e2e.test_agreement_cli import TEXT_C
+
+    (tmp_path / "c.txt").write_text(TEXT_C, encoding="utf-8")
+    project = open_project(tmp_path / "solo.sqlite")
+    try:
+        import_paths(project, [tmp_path / "c.txt"])
+        service = AnnotationService(project, "alice")
+        service.set_status(service.document_ids()[0], "done")
+        window = _window(qtbot, project)
+        assert window.summaryLabel.text() == (
+            "Nothing to compare: the project has only one annotator (alice has 1 done); "
+            "agreement needs documents marked done by at least two annotators.")
+    finally:
+        project.close()

@@ -39,7 +39,7 @@ def test_review_a_suggestion_by_clicking(qtbot, project, add_docs, open_window) 
     rect = suggestions.visualItemRect(suggestions.item(row))
     qtbot.mouseClick(suggestions.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.articleView.current_block() == 1
-    accept = next(b for b in panel.findChildren(QToolButton)
+    accept = next(b for b in window.findChildren(QToolButton)
                   if b.defaultAction() is window.actions_by_id["accept_suggestion"])
     qtbot.mouseClick(accept, Qt.MouseButton.LeftButton)
     assert AnnotationService(project, "alice").load(doc_id).blocks == {1: "widget"}
@@ -47,7 +47,7 @@ def test_review_a_suggestion_by_clicking(qtbot, project, add_docs, open_window) 
     assert suggestions.count() == 1
     rect = suggestions.visualItemRect(suggestions.item(0))
     qtbot.mouseClick(suggestions.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    reject = next(b for b in panel.findChildren(QToolButton)
+    reject = next(b for b in window.findChildren(QToolButton)
                   if b.defaultAction() is window.actions_by_id["reject_suggestion"])
     qtbot.mouseClick(reject, Qt.MouseButton.LeftButton)
     assert suggestions.count() == 0

@@ -71,12 +71,12 @@ def _labels() -> tuple[list[RecordSpan], list[RecordRelation]]:
     return spans, relations
 
 
-def _record(tokens: TokenIndex) -> dict:
+def _record_args(tokens: TokenIndex) -> dict:
     from annotator.core.blocks import segment
 
     spans, relations = _labels()
     blocks = [(b.start, b.end) for b in segment(TEXT)]
-    return build_record(
+    return dict(
         doc_id=sha256(TEXT), text=TEXT, meta=record_meta("A title", "wire.txt", {"url": "u"}),
         annotator="alice", status="done", updated_at=datetime(2025, 3, 1, 12, 30, 5, 123456),
         blocks=blocks, block_labels={0: "navigation", 2: "content"}, spans=spans,
@@ -84,6 +84,10 @@ def _record(tokens: TokenIndex) -> dict:
         relations=relations, doc_labels={"sourcing": "partly_sourced"},
         boilerplate=schema_mod.default().boilerplate_names,
     )
+
+
+def _record(tokens: TokenIndex) -> dict:
+    return build_record(**_record_args(tokens))
 
 
 # -- token offsets ----------------------------------------------------------------------------
@@ -178,13 +182,25 @@ def test_record_matches_the_design_and_the_json_schema(tokens) -> None:  # type:
                             "spans", "relations", "doc_labels", "metrics"]
     assert record["updated_at"] == "2025-03-01T12:30:05.123456Z"
     assert record["meta"] == {"source": "wire.txt", "title": "A title", "url": "u"}
-    assert [b["label"] for b in record["blocks"]][:3] == ["navigation", None, "content"]
+    # Done: the unmarked block 1 is content, as in the DocBin and the agreement figures.
+    assert [b["label"] for b in record["blocks"]][:3] == ["navigation", "content", "content"]
     claim = next(s for s in record["spans"] if s["id"] == "k1")
     assert claim["text"] == "the talks “went well”"
     doc = spacy.blank("en")(TEXT)
     assert doc[claim["token_start"] : claim["token_end"] + 1].text == claim["text"]
     assert record["relations"][0] == {"id": "r1", "head": "s1", "child": "k1", "cue": "c1",
                                       "label": "ATTRIBUTION", "attrs": {"quote_type": "direct"}}
+
+
+def test_unmarked_blocks_are_null_only_while_the_document_is_not_done(tokens) -> None:  # type: ignore[no-untyped-def]
+    done = _record(tokens)
+    for status in ("todo", "in_progress", "skipped", None):
+        record = build_record(**{**_record_args(tokens), "status": status})
+        VALIDATOR.validate(record)
+        labels = [b["label"] for b in record["blocks"]]
+        assert labels[:3] == ["navigation", None, "content"]
+        assert labels.count(None) == len(labels) - 2
+    assert None not in [b["label"] for b in done["blocks"]]
 
 
 def test_parse_record_reads_back_what_build_record_wrote(tokens) -> None:  # type: ignore[no-untyped-def]

@@ -42,6 +42,7 @@ from annotator.core.agreement._vec import IntArray, as_int, cross_pairs, multise
 from annotator.core.agreement.alpha import alpha_from_counts, one_vs_rest_counts
 from annotator.core.agreement.chance import cohen_kappa, gwet_ac1, percent_agreement
 from annotator.core.agreement.coefficient import clean, ratio
+from annotator.core.agreement.columns import WorkColumns, from_documents
 from annotator.core.agreement.data import (
     DEFAULT_BLOCK_LABEL,
     DONE,
@@ -125,6 +126,7 @@ class _Corpus:
     doc_length: IntArray = field(default_factory=lambda: as_int([]))
     n_blocks: IntArray = field(default_factory=lambda: as_int([]))
     coverage: NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    done_anywhere: Counter[str] = field(default_factory=Counter)  # counted or not
     block_labels: list[str] = field(default_factory=list)
     unknown_block_labels: list[str] = field(default_factory=list)
     block_values: IntArray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
@@ -183,7 +185,7 @@ def _index(names: list[str], name: str) -> int:
 
 
 def _collect(
-    docs: Iterable[DocAnnotations],
+    docs: Iterable[DocAnnotations] | WorkColumns,
     annotators: Sequence[str] | None,
     block_labels: Sequence[str],
     ordinal_values: Mapping[str, Sequence[str]],
@@ -191,9 +193,16 @@ def _collect(
     relation_labels: Sequence[str] | None,
     default_block_label: str,
 ) -> _Corpus:
-    """One pass over the documents: decide what counts, count what does not, flatten."""
-    documents = list(docs)
-    corpus = _Corpus(annotators=_choose_annotators(documents, annotators))
+    """Decide what counts, count what does not, and flatten it into arrays.
+
+    Works on columns (``core.agreement.columns``): the store gives them directly, and
+    ``DocAnnotations`` are turned into them first, so there is one set of rules. Rows
+    are taken in (document, annotator position, given order), the order a loop over
+    documents, their annotators and their labels would meet them.
+    """
+    cols = docs if isinstance(docs, WorkColumns) else from_documents(list(docs))
+    corpus = _Corpus(annotators=list(dict.fromkeys(annotators)) if annotators is not None
+                     else sorted(set(cols.work_name) - RESERVED_ANNOTATORS))
     annotator_index = {name: position for position, name in enumerate(corpus.annotators)}
     corpus.block_labels = list(dict.fromkeys(block_labels))
     default = _index(corpus.block_labels, default_block_label)
@@ -209,108 +218,122 @@ def _collect(
         name: {value: rank for rank, value in enumerate(scale)}
         for name, scale in corpus.doc_label_values.items()
     }
-
-    not_done: Counter[str] = Counter()
     counts: Counter[str] = Counter()
-    coverage_rows: list[tuple[int, int]] = []
-    block_rows: list[tuple[int, int, int]] = []
-    span_rows: list[tuple[int, int, int, int, int, int, int]] = []
-    token_counts: list[int] = []
-    relation_rows: list[tuple[int, int, int, int, int]] = []
-    doc_label_rows: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    lengths: list[int] = []
-    block_counts: list[int] = []
-    block_offset = 0
 
-    for doc in documents:
-        counts["documents_total"] += 1
-        done = []
-        for name, work in doc.annotators.items():
-            position = annotator_index.get(name)
-            if position is None:
-                counts["works_unselected_annotators"] += 1
-            elif work.status != DONE:
-                not_done[work.status] += 1
-            else:
-                done.append((position, work))
-        if len(done) < 2:
-            counts["documents_fewer_than_two_done"] += 1
-            counts["works_done_on_excluded_documents"] += len(done)
-            continue
-        number = len(corpus.doc_ids)
-        corpus.doc_ids.append(doc.doc_id)
-        corpus.titles.append(doc.title)
-        length = max(int(doc.text_length), 0)
-        n_blocks = max(int(doc.n_blocks), 0)
-        lengths.append(length)
-        block_counts.append(n_blocks)
-        tokens = -1 if doc.n_tokens is None else int(doc.n_tokens)
-        for position, work in sorted(done, key=lambda item: item[0]):
-            coverage_rows.append((number, position))
-            for block, label in work.block_labels.items():
-                if not 0 <= block < n_blocks:
-                    counts["block_labels_out_of_range"] += 1
-                    continue
-                column = block_index.get(label)
-                if column is None:
-                    column = block_index[label] = _index(corpus.block_labels, label)
-                    corpus.unknown_block_labels.append(label)
-                block_rows.append((block_offset + block, position, column))
-            uids: dict[str, int] = {}
-            for span in work.spans:
-                if not 0 <= span.start < span.end <= length:
-                    counts["spans_invalid"] += 1
-                    continue
-                column = span_index.get(span.label)
-                if column is None:
-                    column = span_index[span.label] = _index(corpus.span_labels, span.label)
-                uids[span.uid] = len(span_rows)
-                first, stop = span.token_start, span.token_end
-                if first is None or stop is None or not 0 <= first <= stop <= tokens:
-                    tokens = first = stop = -1  # the document leaves token alpha
-                span_rows.append((number, position, column, span.start, span.end, first, stop))
-            for relation in work.relations:
-                head = uids.get(relation.head_uid)
-                child = uids.get(relation.child_uid)
-                if head is None or child is None:
-                    counts["relations_dangling"] += 1
-                    continue
-                column = relation_index.get(relation.label)
-                if column is None:
-                    column = relation_index[relation.label] = _index(
-                        corpus.relation_labels, relation.label
-                    )
-                relation_rows.append((number, position, head, child, column))
-            for name, value in work.doc_labels.items():
-                scale = value_index.get(name)
-                if scale is None:
-                    corpus.doc_label_values[name] = []
-                    corpus.doc_label_ordinal[name] = False
-                    scale = value_index[name] = {}
-                rank = scale.get(value)
-                if rank is None:
-                    if corpus.doc_label_ordinal[name]:
-                        counts["doc_label_values_unknown"] += 1
-                        continue
-                    rank = scale[value] = _index(corpus.doc_label_values[name], value)
-                doc_label_rows[name].append((number, position, rank))
-        block_offset += n_blocks
-        token_counts.append(tokens)
+    # Works: who is selected, who finished, which documents two of them finished.
+    n_all = len(cols.doc_ids)
+    work_doc = _ints(cols.work_doc)
+    work_position = _ints([annotator_index.get(name, -1) for name in cols.work_name])
+    selected = work_position >= 0
+    done = selected & (np.asarray(cols.work_status, dtype=object) == DONE).reshape(-1)
+    not_done = Counter(status for status, chosen, finished
+                       in zip(cols.work_status, selected.tolist(), done.tolist(), strict=True)
+                       if chosen and not finished)
+    corpus.done_anywhere.update(name for name, finished
+                                in zip(cols.work_name, done.tolist(), strict=True) if finished)
+    done_count = np.bincount(work_doc[done], minlength=n_all)
+    included = done_count >= 2
+    counts["works_unselected_annotators"] = int(np.count_nonzero(~selected))
+    counts["documents_fewer_than_two_done"] = int(np.count_nonzero(~included))
+    counts["works_done_on_excluded_documents"] = int(done_count[~included].sum())
+    counted = done & included[work_doc]
+    work_number = np.where(counted, (np.cumsum(included) - 1)[work_doc], -1)
+    chosen_docs = np.flatnonzero(included).tolist()
+    corpus.doc_ids = [cols.doc_ids[i] for i in chosen_docs]
+    corpus.titles = [cols.titles[i] for i in chosen_docs]
+    lengths = np.maximum(_ints(cols.lengths)[chosen_docs], 0)
+    n_blocks = np.maximum(_ints(cols.n_blocks)[chosen_docs], 0)
+    tokens = _ints(cols.n_tokens)[chosen_docs]
+    coverage_rows = np.stack([work_number[counted], work_position[counted]], axis=1)
+
+    def rows(work_of_row: list[int]) -> tuple[IntArray, IntArray]:
+        """Indices of the counted rows in reading order, and each one's work."""
+        works = _ints(work_of_row)
+        keep = np.flatnonzero(counted[works])
+        order = keep[np.lexsort((keep, work_position[works[keep]], work_number[works[keep]]))]
+        return order, works[order]
+
+    # Blocks: a label outside the document's blocks is counted and dropped.
+    order, works = rows(cols.block_work)
+    index = _ints(cols.block_index)[order]
+    number = work_number[works]
+    in_range = (index >= 0) & (index < n_blocks[number])
+    counts["block_labels_out_of_range"] = int(np.count_nonzero(~in_range))
+    column = _label_columns([cols.block_label[i] for i in order[in_range].tolist()],
+                            block_index, corpus.block_labels, corpus.unknown_block_labels)
+    offsets = np.cumsum(n_blocks) - n_blocks
+    block_rows = np.stack([offsets[number[in_range]] + index[in_range],
+                           work_position[works[in_range]], column], axis=1)
+
+    # Spans: inside the text and non-empty; token ranges checked against the document.
+    order, works = rows(cols.span_work)
+    number = work_number[works]
+    start = _ints(cols.span_start)[order]
+    end = _ints(cols.span_end)[order]
+    valid = (start >= 0) & (start < end) & (end <= lengths[number])
+    counts["spans_invalid"] = int(np.count_nonzero(~valid))
+    order, span_works, number = order[valid], works[valid], number[valid]
+    column = _label_columns([cols.span_label[i] for i in order.tolist()], span_index,
+                            corpus.span_labels)
+    first = _ints(cols.span_token_start)[order]
+    stop = _ints(cols.span_token_end)[order]
+    bad = ~((first >= 0) & (first <= stop) & (stop <= tokens[number]))
+    if len(order):
+        # From a document's first span without a valid token range on, the document
+        # leaves token alpha: that span and every later one of it get no range.
+        new_doc = np.r_[True, number[1:] != number[:-1]]
+        seen = np.cumsum(bad)
+        before = (seen - bad)[np.flatnonzero(new_doc)][np.cumsum(new_doc) - 1]
+        after = (seen - before) > 0
+        first[after] = -1
+        stop[after] = -1
+        tokens[np.unique(number[bad])] = -1
+    span_rows = np.stack([number, work_position[span_works], column, start[valid], end[valid],
+                          first, stop], axis=1)
+    row_of = dict(zip(_ints(cols.span_key)[order].tolist(), range(len(order)), strict=True))
+
+    # Relations: both ends must be counted spans of the relation's own work.
+    order, works = rows(cols.relation_work)
+    ends = []
+    for keys in (cols.relation_head, cols.relation_child):
+        found = _ints([row_of.get(key, -1) for key in _ints(keys)[order].tolist()])
+        same = (found >= 0) & (span_works[np.maximum(found, 0)] == works) if len(
+            span_works) else np.zeros(len(found), dtype=bool)
+        ends.append(np.where(same, found, -1))
+    linked = (ends[0] >= 0) & (ends[1] >= 0)
+    counts["relations_dangling"] = int(np.count_nonzero(~linked))
+    column = _label_columns([cols.relation_label[i] for i in order[linked].tolist()],
+                            relation_index, corpus.relation_labels)
+    relation_rows = np.stack([work_number[works[linked]], work_position[works[linked]],
+                              ends[0][linked], ends[1][linked], column], axis=1)
+
+    # Document labels: ordinal scales are fixed; other names collect their values.
+    doc_label_rows: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    order, works = rows(cols.doc_label_work)
+    for row, work in zip(order.tolist(), works.tolist(), strict=True):
+        name, value = cols.doc_label_name[row], cols.doc_label_value[row]
+        scale = value_index.get(name)
+        if scale is None:
+            corpus.doc_label_values[name] = []
+            corpus.doc_label_ordinal[name] = False
+            scale = value_index[name] = {}
+        rank = scale.get(value)
+        if rank is None:
+            if corpus.doc_label_ordinal[name]:
+                counts["doc_label_values_unknown"] += 1
+                continue
+            rank = scale[value] = _index(corpus.doc_label_values[name], value)
+        doc_label_rows[name].append((int(work_number[work]), int(work_position[work]), rank))
 
     n_docs = len(corpus.doc_ids)
     n_annotators = len(corpus.annotators)
-    corpus.doc_length = as_int(lengths)
-    corpus.n_blocks = as_int(block_counts)
+    corpus.doc_length = lengths
+    corpus.n_blocks = n_blocks
     corpus.coverage = np.zeros((n_docs, n_annotators), dtype=bool)
-    if coverage_rows:
-        cover = as_int(coverage_rows)
-        corpus.coverage[cover[:, 0], cover[:, 1]] = True
+    corpus.coverage[coverage_rows[:, 0], coverage_rows[:, 1]] = True
     corpus.block_doc = np.repeat(np.arange(n_docs, dtype=np.int64), corpus.n_blocks)
     corpus.block_values = np.where(corpus.coverage[corpus.block_doc], default, -1).astype(np.int64)
-    if block_rows:
-        blocks = as_int(block_rows)
-        corpus.block_values[blocks[:, 0], blocks[:, 1]] = blocks[:, 2]
-    spans = as_int(span_rows).reshape(-1, 7)
+    corpus.block_values[block_rows[:, 0], block_rows[:, 1]] = block_rows[:, 2]
     (
         corpus.span_doc,
         corpus.span_annotator,
@@ -319,24 +342,23 @@ def _collect(
         corpus.span_end,
         corpus.span_token_start,
         corpus.span_token_end,
-    ) = (spans[:, column].copy() for column in range(7))
-    corpus.doc_tokens = as_int(token_counts)
-    relations = as_int(relation_rows).reshape(-1, 5)
+    ) = (span_rows[:, column].copy() for column in range(7))
+    corpus.doc_tokens = tokens
     (
         corpus.relation_doc,
         corpus.relation_annotator,
         corpus.relation_head,
         corpus.relation_child,
         corpus.relation_label,
-    ) = (relations[:, column].copy() for column in range(5))
+    ) = (relation_rows[:, column].copy() for column in range(5))
     for name in corpus.doc_label_values:
         matrix = np.full((n_docs, n_annotators), -1, dtype=np.int64)
-        rows = as_int(doc_label_rows.get(name, [])).reshape(-1, 3)
-        matrix[rows[:, 0], rows[:, 1]] = rows[:, 2]
+        label_rows = as_int(doc_label_rows.get(name, [])).reshape(-1, 3)
+        matrix[label_rows[:, 0], label_rows[:, 1]] = label_rows[:, 2]
         corpus.doc_label_matrix[name] = matrix
 
     corpus.excluded = {
-        "documents_total": counts["documents_total"],
+        "documents_total": n_all,
         "documents_included": n_docs,
         "documents_fewer_than_two_done": counts["documents_fewer_than_two_done"],
         "works_not_done": dict(sorted(not_done.items())),
@@ -349,6 +371,30 @@ def _collect(
         "documents_without_tokens": int(np.count_nonzero(corpus.doc_tokens < 0)),
     }
     return corpus
+
+
+def _ints(values: Sequence[int] | IntArray) -> IntArray:
+    """A 1-D integer array, also when empty."""
+    return as_int(values).reshape(-1)
+
+
+def _label_columns(
+    labels: list[str], index: dict[str, int], names: list[str],
+    unknown: list[str] | None = None,
+) -> IntArray:
+    """Column of each label; a label outside ``names`` is added where it is first met."""
+    found = [index.get(label, -1) for label in labels]
+    if -1 in found:
+        for position, label in enumerate(labels):
+            if found[position] >= 0:
+                continue
+            column = index.get(label)
+            if column is None:
+                column = index[label] = _index(names, label)
+                if unknown is not None:
+                    unknown.append(label)
+            found[position] = column
+    return _ints(found)
 
 
 # --- blocks ------------------------------------------------------------------------------
@@ -827,7 +873,7 @@ def _documents(corpus: _Corpus, layers: Mapping[str, FloatArray]) -> list[dict[s
 
 
 def build(
-    docs: Iterable[DocAnnotations],
+    docs: Iterable[DocAnnotations] | WorkColumns,
     *,
     annotators: Sequence[str] | None = None,
     block_labels: Sequence[str],
@@ -837,6 +883,8 @@ def build(
     default_block_label: str = DEFAULT_BLOCK_LABEL,
 ) -> dict[str, Any]:
     """The agreement report as a JSON-serialisable dict (see the module docstring).
+
+    ``docs`` are ``DocAnnotations`` or, from the store, the same as columns.
 
     ``annotators`` limits and orders who is compared (default: everyone with work on the
     documents, sorted, except ``gold`` and ``suggestions``). ``block_labels`` and ``span_labels`` list the
@@ -888,6 +936,8 @@ def build(
         "schema_version": SCHEMA_VERSION,
         "annotators": corpus.annotators,
         "documents_by_annotator": dict(zip(corpus.annotators, map(int, done_counts), strict=True)),
+        "documents_done_by_annotator": {name: corpus.done_anywhere[name]
+                                        for name in corpus.annotators},
         "n_documents": corpus.n_docs,
         "excluded": corpus.excluded,
         "blocks": blocks,
