@@ -4,7 +4,7 @@ Pure functions from bytes (or a binary stream) to ``ParsedDocument`` values; the
 ``InputError`` with the file (and line) named. A ``.txt`` or ``.html`` file is one
 document and is read whole (at most ``MAX_BYTES``). A JSONL file is a stream of
 records: ``read_jsonl`` reads it record by record, so its size is not limited, only
-each record's (``MAX_RECORD_CHARS``), and memory stays bounded; ``.jsonl.gz`` is read
+each record's (``MAX_RECORD_BYTES``), and memory stays bounded; ``.jsonl.gz`` is read
 the same way through ``gzip``.
 
 Every document that leaves this module has passed ``core.untrusted`` (its text, title
@@ -26,7 +26,7 @@ from annotator.core.html_page import read_page
 from annotator.core.text import MAX_BYTES, check_lines, decode, normalise_newlines
 
 SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".html", ".htm")
-MAX_RECORD_CHARS = MAX_BYTES
+MAX_RECORD_BYTES = MAX_BYTES
 """A JSONL record (one line) may be as long as a whole text file: 20 MB."""
 _READ_CHUNK = 1 << 20
 
@@ -97,7 +97,7 @@ def _stream_lines(stream: IO[bytes], where: str, encoding: str | None
     first = True
     while True:
         try:
-            raw = stream.readline(MAX_RECORD_CHARS + 1)
+            raw = stream.readline(MAX_RECORD_BYTES + 1)
         except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
             raise InputError(f"not a valid gzip file ({exc or type(exc).__name__})",
                              where=where) from None
@@ -105,8 +105,8 @@ def _stream_lines(stream: IO[bytes], where: str, encoding: str | None
             raise InputError(f"cannot read: {exc.strerror or exc}", where=where) from None
         if not raw:
             return
-        if len(raw) > MAX_RECORD_CHARS and not raw.endswith(b"\n"):
-            raise InputError(f"record is over the {MAX_RECORD_CHARS // 2**20} MB limit "
+        if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+            raise InputError(f"record is over the {MAX_RECORD_BYTES // 2**20} MB limit "
                              "for one line", where=f"{where}:{number + 1}")
         if first:
             first = False

@@ -115,10 +115,8 @@ def open_handed_over(key: str) -> QWidget | None:
     """Show the project a later launch handed over, in the place of the active window's
     (as Project → Open does), and bring the window to the front."""
     from annotator.gui import project_menu
-    from annotator.gui.main_window import MainWindow
 
-    windows = [w for w in QApplication.topLevelWidgets()
-               if isinstance(w, MainWindow) and w.isVisible()]
+    windows = project_menu.open_windows()  # the first one and those opened since
     if not windows:
         return None
     active = QApplication.activeWindow()
@@ -206,6 +204,9 @@ def run_app(project_arg: str | None = None) -> int:
         print(f"annotator: error: {exc}", file=sys.stderr)
         project.close()
         return 2
+    from annotator.gui import project_menu
+
+    project_menu.adopt(window)  # where a later launch's project is handed over
     server.openRequested.connect(open_handed_over)
     file_open = FileOpenFilter(app)
     app.installEventFilter(file_open)

@@ -34,7 +34,23 @@ ARTICLE_FILTER = "Articles (*.txt *.jsonl *.html *.htm);;All files (*)"
 RECORD_FILTER = "Annotation records (*.jsonl);;All files (*)"
 PROJECT_FILTER = "Annotator projects (*.annotator *.sqlite);;All files (*)"
 SUGGEST_DELAY_MS = 3000
-_windows: list[MainWindow] = []  # windows opened from the menu, kept alive here
+_windows: list[MainWindow] = []  # every project window of this instance, kept alive here
+
+
+def adopt(window: MainWindow, replacing: MainWindow | None = None) -> None:
+    """Register a project window, however it was opened (the first launch, the Project
+    menu, a later launch's hand-over): it is kept alive, its project is closed when the
+    application quits, and it is among the windows a later launch hands projects to."""
+    _windows[:] = [w for w in _windows if isValid(w) and w is not window and w is not replacing]
+    _windows.append(window)
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(window.project.close)
+
+
+def open_windows() -> list[MainWindow]:
+    """The registered project windows still shown, oldest first."""
+    return [w for w in _windows if isValid(w) and w.isVisible()]
 
 
 def install(window: MainWindow) -> QMenu:
@@ -249,11 +265,7 @@ def switch_project(window: MainWindow, path: Path, *, create: bool = False
         project.close()
         return None
     recent_projects.remember(project.path)
-    _windows[:] = [w for w in _windows if w is not window and isValid(w)]
-    _windows.append(new)
-    app = QApplication.instance()
-    if app is not None:
-        app.aboutToQuit.connect(project.close)
+    adopt(new, replacing=window)
     new.showMaximized() if maximized else new.show()
     new.activateWindow()
     QTimer.singleShot(SUGGEST_DELAY_MS, new,  # not for a window closed meanwhile

@@ -1,4 +1,4 @@
-"""The main window's geometry and layout (docks, toolbar, splitter) across runs.
+"""The main window's geometry and layout (docks, toolbar) across runs.
 
 Kept in a QSettings file in the configuration folder rather than in the project: the
 layout belongs to the screen and the person at it, not to the data, and the same
@@ -8,7 +8,7 @@ layout should greet every project. ``ANNOTATOR_HOME`` moves it with everything e
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtWidgets import QMainWindow
 
 from annotator.paths import config_dir
 
@@ -30,10 +30,6 @@ def restore(window: QMainWindow) -> bool:
     state = store.value("main/state")
     if isinstance(state, QByteArray | bytes):
         window.restoreState(QByteArray(state), LAYOUT_VERSION)
-    splitter = window.findChild(QSplitter, "mainSplitter")
-    sizes = store.value("main/splitter")
-    if splitter is not None and isinstance(sizes, QByteArray | bytes):
-        splitter.restoreState(QByteArray(sizes))
     return True
 
 
@@ -41,7 +37,5 @@ def save(window: QMainWindow) -> None:
     store = settings()
     store.setValue("main/geometry", window.saveGeometry())
     store.setValue("main/state", window.saveState(LAYOUT_VERSION))
-    splitter = window.findChild(QSplitter, "mainSplitter")
-    if splitter is not None:
-        store.setValue("main/splitter", splitter.saveState())
+    store.remove("main/splitter")  # written by releases whose side panel was a splitter
     store.sync()

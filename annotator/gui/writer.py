@@ -35,6 +35,7 @@ INLINE_WAIT_MS = 50  # the longest a key press may wait for a lock on the GUI th
 RETRY_WAIT_MS = 1000  # each background attempt's own busy wait (polled finely)
 FIRST_BACKOFF_S = 0.02
 MAX_BACKOFF_S = {"busy": 0.1, "read-only": 2.0}  # a busy project frees up in moments
+THREAD_NAME = "label-writer"
 STALL_NOTICE_S = 1.0  # waiting longer than this is worth telling the annotator
 
 MESSAGES = {
@@ -66,10 +67,11 @@ class Writer(QObject):
         self._queue: deque[Job] = deque()
         self._lock = threading.Condition()
         self._stopping = False
-        # A daemon thread, not a QThread: a window destroyed without closing (a crash, a
-        # test) must not take the process down with a running QThread.
-        self._thread = threading.Thread(target=self._run, name="label-writer", daemon=True)
-        self._thread.start()
+        # Started by the first write that has to wait, not with the window: most sessions
+        # never need it, and a script that never closes its window then ends with no
+        # thread running. A daemon thread, not a QThread: a window destroyed without
+        # closing (a crash, a test) must not take the process down with it.
+        self._thread: threading.Thread | None = None
 
     # -- the GUI thread's side ---------------------------------------------------------
     @property
@@ -96,6 +98,10 @@ class Writer(QObject):
             self._queue.append(Job(owner, fn))
             self._lock.notify_all()
             count = len(self._queue)
+            if self._thread is None and not self._stopping:
+                self._thread = threading.Thread(target=self._run, name=THREAD_NAME,
+                                                daemon=True)
+                self._thread.start()
         self.pendingChanged.emit(count)
         return True
 
@@ -115,7 +121,9 @@ class Writer(QObject):
         with self._lock:
             self._stopping = True
             self._lock.notify_all()
-        self._thread.join(msecs / 1000)
+            thread = self._thread
+        if thread is not None:
+            thread.join(msecs / 1000)
 
     # -- the writer thread's side ------------------------------------------------------
     def _run(self) -> None:  # service calls only, no widgets

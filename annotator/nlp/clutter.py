@@ -131,7 +131,7 @@ class _Pass:
         return 0 <= i < self.n and self.hits[i] is None
 
     def set(self, i: int, label: str, rule: str, score: float, *, weak: bool = False) -> None:
-        self.hits[i] = Hit(label, rule, score, weak=weak)
+        self.hits[i] = Hit(label, rule, score, weak=weak, family=rule)
 
     def solid(self, i: int, min_words: int = 15) -> bool:
         return self.free(i) and self.shapes[i].solid(min_words)

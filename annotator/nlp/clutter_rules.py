@@ -91,15 +91,14 @@ class Shape:
     def low(self) -> str:
         return self.core.lower()
 
-    @cached_property
-    def key(self) -> str:
-        """``low`` without trailing " !.:*": "Link copied!", "Rate this:", "Captcha *"."""
-        return self.low.rstrip(" !.:*")
-
-    @cached_property
+    @property
     def share_level(self) -> int:
-        """2: a bar of share buttons; 1: words that are buttons only beside others."""
-        return _share_bar(self)
+        """2: a bar of share buttons; 1: words that are buttons only beside others.
+        (Kept by hand: two rules ask, and ``cached_property`` takes a lock per read.)"""
+        level = self.__dict__.get("_share_level")
+        if level is None:
+            level = self.__dict__["_share_level"] = _share_bar(self)
+        return level
 
     @cached_property
     def words(self) -> list[str]:
@@ -149,7 +148,7 @@ class Shape:
 
     @cached_property
     def dateline(self) -> bool:
-        return bool(self.lex.pattern("dateline").match(self.core))
+        return bool(self.lex.regex["dateline"].match(self.core))
 
     @cached_property
     def list_item(self) -> bool:
@@ -161,11 +160,12 @@ class Shape:
         c = self.core
         if self.n_words > 24 or self.dateline:
             return False
-        date, ago = self.lex.pattern("date"), self.lex.pattern("ago")
+        regex = self.lex.regex
+        date, ago = regex["date"], regex["ago"]
         found = date.search(c) or ago.search(c)
         if not found:
             return False
-        time, read_time = self.lex.pattern("time"), self.lex.pattern("read_time")
+        time, read_time = regex["time"], regex["read_time"]
         rest = read_time.sub(" ", ago.sub(" ", time.sub(" ", date.sub(" ", c))))
         meta = self.lex.words["meta_words"]
         leftover = [w for w in _WORD.findall(rest) if w.lower() not in meta]
@@ -197,11 +197,7 @@ class Hit:
     score: float
     header: bool = False
     weak: bool = False
-    family: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.family:
-            object.__setattr__(self, "family", self.rule)
+    family: str = ""  # the rule's own name when it is alone in its family
 
 
 # "Key: value" lines of fact boxes ("Engine: 3.0-litre", "Best Club : Liverpool").
@@ -310,7 +306,7 @@ def _legal_links(s: Shape) -> bool:
 def _promo_cue(s: Shape) -> bool:
     if s.n_words > 70:
         return False
-    low, pattern = s.low, s.lex.pattern
+    low, pattern = s.low, s.lex.regex.__getitem__
     if pattern("reported").search(low) and s.n_words > 4:
         return False  # a news sentence about donations or fees, not an appeal
     if s.n_words <= 40 and pattern("promo_strong").search(low):
@@ -353,25 +349,28 @@ def classify_block(s: Shape) -> Hit | None:
     notice" reads as a promotion's small print only in context), widgets before
     navigation ("Print" is a button), captions before metadata (credits name people).
     """
-    for test, rule in s.lex.rules_for(s.n_words):
-        if test(s):
-            if rule.label == NO_CLUTTER:
-                return None
-            header = rule.header if isinstance(rule.header, bool) else bool(rule.header(s))
-            return Hit(rule.label, rule.name, rule.score, header=header, weak=rule.weak,
-                       family=rule.family)
-    return None
+    lex = s.lex
+    i = lex.first(s)
+    if i < 0:
+        return None
+    rule = lex.rules[i]
+    if rule.label == NO_CLUTTER:
+        return None
+    header = rule.header if isinstance(rule.header, bool) else rule.header(s)
+    return Hit(rule.label, rule.name, rule.score, header=header, weak=rule.weak,
+               family=rule.family)
 
 
 #: The named tests that ``block_rules.toml`` may use as ``is:<name>``.
-TESTS: Mapping[str, Callable[[Shape], bool]] = {
-    "empty": lambda s: not s.core or s.n_words == 0,
-    "nonblank": lambda s: bool(s.raw.strip()),
-    "upper": lambda s: s.core.isupper(),
-    "sentence_end": lambda s: s.sentence_end,
-    "question": lambda s: s.question,
-    "dateline": lambda s: s.dateline,
-    "date_only": lambda s: s.date_only,
+TESTS: Mapping[str, Callable[[Shape], bool] | str] = {
+    # (strings are expressions over the compiled rules' own names: see clutter_lexicon)
+    "empty": "not core or n == 0",
+    "nonblank": "raw.strip()",
+    "upper": "core.isupper()",
+    "sentence_end": "s.sentence_end",
+    "question": "s.question",
+    "dateline": "s.dateline",
+    "date_only": "s.date_only",
     "section_label": lambda s: section_label(s.low, s.lex),
     "language_switcher": _language_switcher,
     "share_bar": lambda s: s.share_level == 2,

@@ -46,7 +46,7 @@ from annotator.core.blocks import Block, segment
 from annotator.core.errors import InputError
 from annotator.core.fingerprint import fingerprint
 from annotator.core.formats import (
-    MAX_RECORD_CHARS,
+    MAX_RECORD_BYTES,
     SUPPORTED_SUFFIXES,
     ParsedDocument,
     ascii_compatible,
@@ -261,8 +261,8 @@ def _is_export(path: Path, kind: str) -> bool:
     try:
         with _open(path, kind) as stream:
             for number in range(1, 1000):
-                raw = stream.readline(MAX_RECORD_CHARS + 1)
-                if not raw or len(raw) > MAX_RECORD_CHARS:
+                raw = stream.readline(MAX_RECORD_BYTES + 1)
+                if not raw or len(raw) > MAX_RECORD_BYTES:
                     return False
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
                 if line:
@@ -279,17 +279,17 @@ def _gz_lines(path: Path) -> Iterator[tuple[int, int, str | InputError]]:
     with gzip.open(path, "rb") as stream:
         number = 0
         while True:
-            raw = stream.readline(MAX_RECORD_CHARS + 1)
+            raw = stream.readline(MAX_RECORD_BYTES + 1)
             if not raw:
                 return
             number += 1
             done += len(raw)
-            if len(raw) > MAX_RECORD_CHARS and not raw.endswith(b"\n"):
+            if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
                 while raw and not raw.endswith(b"\n"):  # skip the rest of the record
-                    raw = stream.readline(MAX_RECORD_CHARS)
+                    raw = stream.readline(MAX_RECORD_BYTES)
                     done += len(raw)
                 yield number, done, InputError(
-                    f"record is over the {MAX_RECORD_CHARS // 2**20} MB limit for one line")
+                    f"record is over the {MAX_RECORD_BYTES // 2**20} MB limit for one line")
                 continue
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget
 
 from annotator import paths
 from annotator.gui import app as app_mod
-from annotator.gui import create_window, theme
+from annotator.gui import create_window, project_menu, theme
 from annotator.gui.main_window import MainWindow
 from annotator.services.importing import import_paths
 from annotator.store import open_project
@@ -98,6 +98,7 @@ def test_a_second_launch_hands_its_project_to_the_running_instance(qtbot, tmp_pa
         proj.close()
     window = create_window(open_project(first_path), "ana")
     qtbot.addWidget(window)
+    project_menu.adopt(window)  # as run_app does with the first window
     window.show()
     server = app_mod.InstanceServer()
     assert server.listen()
@@ -137,6 +138,38 @@ def test_a_second_launch_hands_its_project_to_the_running_instance(qtbot, tmp_pa
                 w.close()
 
 
+def test_a_window_opened_from_the_project_menu_receives_handed_over_projects(
+        qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    paths_ = [tmp_path / f"{name}.annotator" for name in ("first", "second", "third")]
+    for path in paths_:
+        proj = open_project(path)
+        import_paths(proj, [_article(tmp_path, path.stem, f"The {path.stem} project article")])
+        proj.close()
+    first = create_window(open_project(paths_[0]), "ana")
+    qtbot.addWidget(first)
+    project_menu.adopt(first)  # as run_app does
+    first.show()
+    try:
+        switched = project_menu.switch_project(first, paths_[1])  # Project → Open…
+        assert switched is not None and switched is not first
+        qtbot.addWidget(switched)
+        assert project_menu.open_windows() == [switched]
+
+        # The menu's window is the one a later launch hands its project to: the same
+        # project keeps it, another one replaces it, and no second window appears.
+        assert app_mod.open_handed_over(app_mod.project_key(str(paths_[1]))) is switched
+        third = app_mod.open_handed_over(app_mod.project_key(str(paths_[2])))
+        assert third is not None and third is not switched
+        qtbot.addWidget(third)
+        assert project_menu.open_windows() == [third]
+        assert third.project.path == paths_[2].resolve()
+        assert third.current is not None and "The third project article" in third.current.text
+    finally:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, MainWindow):
+                w.close()
+
+
 def test_no_running_instance_means_no_hand_over(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert app_mod.hand_over(str(tmp_path / "x.annotator"), "annotator-test-nobody") is False
 
@@ -159,6 +192,7 @@ def test_a_file_open_event_opens_that_project(qtbot, tmp_path) -> None:  # type:
     open_project(second_path).close()
     window = create_window(open_project(first_path), "ana")
     qtbot.addWidget(window)
+    project_menu.adopt(window)  # as run_app does
     window.show()
     app = QApplication.instance()
     assert app is not None

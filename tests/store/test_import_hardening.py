@@ -195,7 +195,7 @@ def test_a_text_another_importer_commits_meanwhile_is_a_duplicate_not_a_failure(
 def test_records_over_the_per_record_limit_are_refused_naming_the_line(
     project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str | None
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("annotator.core.formats.MAX_RECORD_CHARS", 100)
+    monkeypatch.setattr("annotator.core.formats.MAX_RECORD_BYTES", 100)
     monkeypatch.setattr("annotator.services.importing.STREAM_BYTES", 0)
     path = tmp_path / "in.jsonl"
     path.write_text(json.dumps({"text": "short"}) + "\n" + json.dumps({"text": "x" * 200})
