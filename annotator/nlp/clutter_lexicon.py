@@ -16,13 +16,15 @@ short block. Interpreting the conditions (a function call per condition) made th
 lexical pass a fifth slower than the hand-written ``if`` chain it replaced, so the
 table is turned once into one Python function of that same shape. Only names this
 module makes up go into its source (``n``, the four fields, ``_v<k>`` for the compiled
-patterns, word sets and tests, integers checked by a pattern); the data's own strings
-never do.
+patterns, word sets and tests, integers checked by a pattern, and the expressions that
+``clutter_rules.TESTS`` writes in code); the data's own strings never do.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import time
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -266,20 +268,43 @@ def load(folder: Path, tests: Mapping[str, Check]) -> Lexicon:
     return Lexicon(words, patterns, tuple(rules), first, regex)
 
 
-_cache: dict[str, tuple[bytes, Lexicon]] = {}
+_cache: dict[str, tuple[tuple[bytes, bytes], Lexicon]] = {}
+# Files whose stat has not changed since they were read, and were last written well
+# before that read, cannot have changed ("racy git": a write within the clock tick of
+# the read keeps the same mtime, so only an old mtime proves the content old).
+_settled: dict[str, tuple[tuple[int, ...], Lexicon]] = {}
+_SETTLED_NS = 2_000_000_000
+
+
+def _stamp(folder: Path) -> tuple[int, ...]:
+    out: list[int] = []
+    for name in (LEXICON_FILE, RULES_FILE):
+        st = os.stat(folder / name)
+        out += [st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns]
+    return tuple(out)
 
 
 def current(tests: Mapping[str, Check]) -> Lexicon:
-    """The lexicon of the rules folder in use, read again when one of its files changes
-    (compared by content: an edit that keeps the size and the clock tick still counts)."""
+    """The lexicon of the rules folder in use, read again when one of its files changes.
+
+    Asked once per document, so it answers from a stat when the files are settled and
+    compares their bytes otherwise (an edit that keeps the size within one clock tick
+    still counts)."""
     folder = rules_dir()
+    key = str(folder)
     try:
-        content = b"\0".join((folder / name).read_bytes() for name in (LEXICON_FILE, RULES_FILE))
+        stamp = _stamp(folder)
+        settled = _settled.get(key)
+        if settled is not None and settled[0] == stamp:
+            return settled[1]
+        content = ((folder / LEXICON_FILE).read_bytes(), (folder / RULES_FILE).read_bytes())
     except OSError as exc:
         raise InputError(f"cannot read rule table: {exc}", where=str(folder)) from None
-    key = str(folder)
     cached = _cache.get(key)
     if cached is None or cached[0] != content:
         cached = (content, load(folder, tests))
         _cache[key] = cached
+    newest = max(stamp[0], stamp[3], stamp[4], stamp[7])
+    if time.time_ns() - newest > _SETTLED_NS:
+        _settled[key] = (stamp, cached[1])
     return cached[1]

@@ -73,7 +73,9 @@ def _read(path: Path) -> dict[str, object]:
 
 
 @lru_cache(maxsize=4)
-def _load(folder: str, digest: str) -> PhraseTable:
+def _load(folder: str, content: bytes) -> PhraseTable:
+    """The table of ``folder``; ``content`` (the file's bytes) keys the cache, so an
+    edited table is read again."""
     phrases: dict[str, tuple[str, str]] = {}
     sure: dict[str, tuple[str, str]] = {}
     patterns: list[tuple[re.Pattern[str], str, str]] = []
@@ -113,4 +115,12 @@ def tables_digest() -> str:
 
 
 def phrase_table() -> PhraseTable:
-    return _load(str(rules_dir()), tables_digest())
+    """The phrase table in use. Read for every document, so it compares the bytes of
+    its own file rather than hashing the whole folder (``tables_digest``, the version,
+    covers every table)."""
+    folder = rules_dir()
+    try:
+        content = (folder / "phrases.toml").read_bytes()
+    except OSError:
+        content = b""
+    return _load(str(folder), content)

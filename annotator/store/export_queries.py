@@ -2,7 +2,7 @@
 
 Export memory must stay flat in corpus size, so documents are read in pages by keyset
 (``document_id > last``, never ``OFFSET``, which re-scans and slows down quadratically)
-and each page fetches its blocks and labels with one ``IN`` query per table: seven
+and each page fetches its blocks and labels with one query per table: seven
 queries per page of ``PAGE`` documents instead of seven per document. Only Core rows
 are read, so the session's identity map does not grow either.
 
@@ -128,6 +128,27 @@ def _raw(column: Any) -> Any:
     return type_coerce(column, String)
 
 
+def _among(column: Any, ids: list[int]) -> Any:
+    """``column`` is one of ``ids`` (ascending). A page of documents is usually a run
+    of consecutive ids: then a range, which compiles at once, where an ``IN`` list of
+    500 parameters took a third of a page read. Rows of ids in the range but not in the
+    page are dropped by the caller; a sparse page (a small selection) keeps ``IN``."""
+    if ids and ids[-1] - ids[0] < 2 * len(ids):
+        return column.between(ids[0], ids[-1])
+    return column.in_(ids)
+
+
+def _tuples(conn: Connection, query: Any) -> list[tuple[Any, ...]]:
+    """The rows as the database driver returns them. Only for columns of integers and
+    text (JSON read as text), which need no result processing: building SQLAlchemy
+    rows was another third of a page read."""
+    result = conn.execute(query)
+    try:
+        return result.cursor.fetchall()  # type: ignore[no-any-return]
+    finally:
+        result.close()
+
+
 # -- annotators ---------------------------------------------------------------------------
 def annotators(session: Session) -> dict[str, int]:
     """Every annotator name -> id (the reserved ``suggestions`` row included if any)."""
@@ -156,19 +177,19 @@ def count_items(
 
 def _documents(conn: Connection, ids: list[int], memo: _JsonMemo) -> dict[int, ExportDocument]:
     blocks: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for doc_id, start, end in conn.execute(
+    for doc_id, start, end in _tuples(conn,
         select(Block.document_id, Block.start, Block.end)
-        .where(Block.document_id.in_(ids))
+        .where(_among(Block.document_id, ids))
         .order_by(Block.document_id, Block.index)
-    ).all():
+    ):
         blocks[doc_id].append((start, end))
     return {
         doc_id: ExportDocument(doc_id, sha, text, title or "", source or "", memo(meta),
                                blocks.get(doc_id, []))
-        for doc_id, sha, text, title, source, meta in conn.execute(
+        for doc_id, sha, text, title, source, meta in _tuples(conn,
             select(Document.id, Document.sha256, Document.text, Document.title,
-                   Document.source, _raw(Document.meta)).where(Document.id.in_(ids))
-        ).all()
+                   Document.source, _raw(Document.meta)).where(_among(Document.id, ids))
+        )
     }
 
 
@@ -228,44 +249,44 @@ def load_page(
     labels: dict[tuple[int, int], ExportLabels] = {}
     for doc_id, ann_id, status, updated_at in conn.execute(
         select(Progress.document_id, Progress.annotator_id, Progress.status, Progress.updated_at)
-        .where(*_progress_filter(ann_ids, statuses), Progress.document_id.in_(ids))
+        .where(*_progress_filter(ann_ids, statuses), _among(Progress.document_id, ids))
     ).all():
         labels[(doc_id, ann_id)] = ExportLabels(status, updated_at)
-    for doc_id, ann_id, index, label in conn.execute(
+    for doc_id, ann_id, index, label in _tuples(conn,
         select(BlockLabel.document_id, BlockLabel.annotator_id, BlockLabel.block_index,
                BlockLabel.label)
-        .where(BlockLabel.document_id.in_(ids), BlockLabel.annotator_id.in_(ann_ids))
-    ).all():
+        .where(_among(BlockLabel.document_id, ids), BlockLabel.annotator_id.in_(ann_ids))
+    ):
         target = labels.get((doc_id, ann_id))
         if target is not None:
             target.blocks[index] = label
     uid_of: dict[int, str] = {}
-    for span_id, uid, doc_id, ann_id, label, start, end, attrs in conn.execute(
+    for span_id, uid, doc_id, ann_id, label, start, end, attrs in _tuples(conn,
         select(Span.id, Span.uid, Span.document_id, Span.annotator_id, Span.label,
                Span.start, Span.end, _raw(Span.attrs))
-        .where(Span.document_id.in_(ids), Span.annotator_id.in_(ann_ids))
+        .where(_among(Span.document_id, ids), Span.annotator_id.in_(ann_ids))
         .order_by(Span.document_id, Span.annotator_id, Span.start, Span.end, Span.id)
-    ).all():
+    ):
         uid_of[span_id] = uid
         target = labels.get((doc_id, ann_id))
         if target is not None:
             target.spans.append(ExportSpan(uid, label, start, end, memo(attrs)))
-    for uid, doc_id, ann_id, label, head, child, cue, attrs in conn.execute(
+    for uid, doc_id, ann_id, label, head, child, cue, attrs in _tuples(conn,
         select(Relation.uid, Relation.document_id, Relation.annotator_id, Relation.label,
                Relation.head_id, Relation.child_id, Relation.cue_id, _raw(Relation.attrs))
-        .where(Relation.document_id.in_(ids), Relation.annotator_id.in_(ann_ids))
+        .where(_among(Relation.document_id, ids), Relation.annotator_id.in_(ann_ids))
         .order_by(Relation.id)
-    ).all():
+    ):
         target = labels.get((doc_id, ann_id))
         if target is not None:
             target.relations.append(ExportRelation(
                 uid, label, uid_of[head], uid_of[child], uid_of.get(cue) if cue else None,
                 memo(attrs),
             ))
-    for doc_id, ann_id, name, value in conn.execute(
+    for doc_id, ann_id, name, value in _tuples(conn,
         select(DocLabel.document_id, DocLabel.annotator_id, DocLabel.name, DocLabel.value)
-        .where(DocLabel.document_id.in_(ids), DocLabel.annotator_id.in_(ann_ids))
-    ).all():
+        .where(_among(DocLabel.document_id, ids), DocLabel.annotator_id.in_(ann_ids))
+    ):
         target = labels.get((doc_id, ann_id))
         if target is not None:
             target.doc_labels[name] = value

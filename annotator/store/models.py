@@ -123,10 +123,11 @@ class Relation(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
     label: Mapped[str] = mapped_column(String(100))
-    head_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
-    child_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
+    # Indexed: deleting a span looks up the relations that point at it (migration 0005).
+    head_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"), index=True)
     cue_id: Mapped[int | None] = mapped_column(
-        ForeignKey("spans.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("spans.id", ondelete="SET NULL"), nullable=True, index=True
     )
     attrs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

@@ -20,12 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -44,8 +40,14 @@ from annotator.store.engine import (
 )
 from annotator.store.models import Base, ProjectSetting
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 
 def alembic_config(connection: Any = None, url: str | None = None) -> Config:
+    from alembic.config import Config  # Alembic loads only when a project is opened
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     if url:
@@ -55,8 +57,15 @@ def alembic_config(connection: Any = None, url: str | None = None) -> Config:
     return cfg
 
 
+def scripts() -> ScriptDirectory:
+    """The migrations, as Alembic reads them."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = scripts().get_current_head()
     assert head is not None
     return head
 
@@ -138,8 +147,11 @@ def _backup_sqlite(path: Path, revision: str) -> Path:
 
 def _prepare(engine: Engine, url: str, where: str) -> Path | None:
     """Bring the database to head. Returns the backup path if an upgrade happened."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     head = head_revision()
-    script = ScriptDirectory.from_config(alembic_config())
+    script = scripts()
     with engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
         current = MigrationContext.configure(conn).get_current_revision()
@@ -202,7 +214,7 @@ def _inspect_sqlite(path: Path, where: str) -> str | None:
             raise InputError("not an annotator project (a database with other tables)",
                              where=where)
         return None
-    script = ScriptDirectory.from_config(alembic_config())
+    script = scripts()
     if revision not in {rev.revision for rev in script.walk_revisions()}:
         raise InputError(
             f"written by a newer version of annotator (schema revision {revision}); "
