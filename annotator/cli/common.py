@@ -7,8 +7,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from tqdm import tqdm
-
 from annotator.paths import default_project
 from annotator.store import Project, open_project
 
@@ -19,7 +17,12 @@ def project_from(args: argparse.Namespace) -> Project:
 
 @contextmanager
 def progress_bar(desc: str, unit: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress callback that shows a bar on stderr only once work passes a second."""
+    """A progress callback that shows a bar on stderr only once work passes a second.
+
+    tqdm is imported here, not at the top: commands without a bar (``list``) start
+    faster."""
+    from tqdm import tqdm
+
     bar = tqdm(total=0, desc=desc, unit=unit, delay=1.0, file=sys.stderr, leave=False)
 
     def update(done: int, total: int) -> None:

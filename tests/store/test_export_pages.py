@@ -3,9 +3,8 @@ dense run of ids (read by range) or sparse (read by an ``IN`` list)."""
 
 from __future__ import annotations
 
-from tests.store.test_export import _docs
-
 from annotator.store import export_queries as q
+from tests.store.test_export import _docs
 
 
 def test_dense_and_sparse_pages_hold_only_their_documents_labels(project) -> None:  # type: ignore[no-untyped-def]
