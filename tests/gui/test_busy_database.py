@@ -156,7 +156,9 @@ def test_read_only_project_leaves_no_files_and_saves_once_writable(qtbot, monkey
         with _privileged():
             path.chmod(0o666)
         qtbot.waitUntil(lambda: window.saveLabel.text() == "Saved", timeout=8000)
-        assert window.articleView.annotations.blocks == {0: "navigation"}
+        # the view redraws from the stored labels on the next turn of the event loop
+        qtbot.waitUntil(lambda: window.articleView.annotations.blocks == {0: "navigation"},
+                        timeout=2000)
         window.close()
         project.close()
     assert sorted(p.name for p in folder.iterdir()) == ["docs", "project.sqlite"]
