@@ -15,7 +15,7 @@ from annotator.core.errors import InputError
 from annotator.core.fingerprint import fingerprint
 from annotator.store import open_project
 from annotator.store.models import Base
-from annotator.store.project import alembic_config, head_revision
+from annotator.store.project import HEAD_REVISION, alembic_config, head_revision
 
 
 def _tables(path: Path) -> set[str]:
@@ -113,3 +113,22 @@ def test_non_database_file_is_refused(tmp_path: Path) -> None:
 def test_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="is a folder"):
         open_project(tmp_path)
+
+
+def test_the_head_constant_is_the_migrations_head() -> None:
+    """Opening a current project trusts HEAD_REVISION instead of reading the migrations;
+    a new migration must move it."""
+    assert head_revision() == HEAD_REVISION
+
+
+def test_opening_a_current_project_loads_no_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    open_project(tmp_path / "p.annotator").close()
+    code = ("import sys; from annotator.store import open_project; "
+            f"open_project({str(tmp_path / 'p.annotator')!r}).close(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
