@@ -416,15 +416,22 @@ _CONTENT = re.compile(r"\S(?:[^\n]*\S)?")
 
 
 def segment(text: str) -> list[Block]:
-    """Split canonical text into blocks, in order, never overlapping.
+    """Split canonical text into blocks, in order, never overlapping (see ``spans``)."""
+    return [Block(i, start, end) for i, (start, end) in enumerate(spans(text))]
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    """``segment``'s blocks as bare ``(start, end)`` pairs: what an import stores. An
+    import segments every article, some 30 blocks each, so it skips the objects.
 
     When no two non-blank lines touch (paragraphs one a line, blank lines between: most
     scraped text), every line is a block and one regex pass finds them all. Otherwise
     one pass over the lines gathers the groups (runs of non-blank lines); features are
     computed for the lines of groups that have breaks to decide, and only for them.
+    Whatever lies between two blocks is white space.
     """
     if _TWO_LINES.search("\n" + text) is None:
-        return [Block(i, m.start(), m.end()) for i, m in enumerate(_CONTENT.finditer(text))]
+        return [m.span() for m in _CONTENT.finditer(text)]
     groups: list[list[_Line]] = []  # runs of consecutive non-blank lines
     group: list[tuple[int, str, str]] = []
     offset = 0
@@ -440,18 +447,18 @@ def segment(text: str) -> list[Block]:
         groups.append(_group(group))
 
     wrap = _estimate_width(groups)
-    blocks: list[Block] = []
+    blocks: list[tuple[int, int]] = []
     for g, lines in enumerate(groups):
         if len(lines) == 1:
             line = lines[0]
-            blocks.append(Block(len(blocks), line.start + line.indent, line.start + line.width))
+            blocks.append((line.start + line.indent, line.start + line.width))
             continue
         joins = _joins(lines, wrap, g)
         para_start = lines[0].start + lines[0].indent
         for i, line in enumerate(lines):
             if i < len(joins) and joins[i]:
                 continue
-            blocks.append(Block(len(blocks), para_start, line.start + line.width))
+            blocks.append((para_start, line.start + line.width))
             if i + 1 < len(lines):
                 nxt = lines[i + 1]
                 para_start = nxt.start + nxt.indent

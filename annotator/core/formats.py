@@ -22,7 +22,6 @@ from typing import IO, Any
 
 from annotator.core import untrusted
 from annotator.core.errors import InputError
-from annotator.core.html_page import read_page
 from annotator.core.text import MAX_BYTES, check_lines, decode, normalise_newlines
 
 SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".html", ".htm")
@@ -178,6 +177,8 @@ def parse_html(data: bytes, where: str, encoding: str | None = None) -> list[Par
     The regions carry each chunk's evidence (landmarks, link share, hidden, extraction
     agreement) so later stages can weigh it; the text is the same canonical text as before.
     """
+    from annotator.core.html_page import read_page  # (lxml: loaded by HTML imports only)
+
     markup = decode(data, where=where, encoding=encoding)
     try:
         page = read_page(markup)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from annotator.core.blocks import Block
 
@@ -55,26 +56,52 @@ def _prose(piece: str) -> bool:
 
 
 def _word_count(piece: str) -> int:
-    return sum(1 for _ in _WORD.finditer(piece))
+    return len(_WORD.findall(piece))
 
 
-def pick_title(text: str, blocks: list[Block]) -> str:
-    """One pass over the blocks up to the body; words are counted only where it matters."""
-    pieces = [text[b.start : b.end] for b in blocks]
-    counts: Counter[str] | None = None  # repeats, counted only once a candidate turns up
-    prose_next = _prose(pieces[0]) if pieces else False
-    for i, piece in enumerate(pieces):
+_QUICK_LOOKS = 4
+"""Candidates whose repeats are first looked for in the text itself: a headline is
+usually among the first, and counting the blocks' texts would cost more; past these
+the blocks are counted once (a page of many short lines must not be searched again
+for each)."""
+
+
+def pick_title(text: str, blocks: Sequence[Block]) -> str:
+    return title_of_spans(text, [(b.start, b.end) for b in blocks])
+
+
+def title_of_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``pick_title`` over ``(start, end)`` pairs (``blocks.spans``). One pass over the
+    blocks up to the body, each cut out of the text only when looked at; words are
+    counted only where it matters."""
+    count = len(spans)
+    counts: Counter[str] | None = None  # repeats, counted only when needed
+    looked = 0
+    here = text[spans[0][0] : spans[0][1]] if count else ""
+    prose_next = _prose(here) if count else False
+    for i in range(count):
         prose_here = prose_next
-        prose_next = i + 1 < len(pieces) and _prose(pieces[i + 1])
+        if i + 1 < count:
+            nxt = text[spans[i + 1][0] : spans[i + 1][1]]
+            prose_next = _prose(nxt)
+        else:
+            nxt, prose_next = "", False
         if prose_here and prose_next:  # two body paragraphs: no headline
             break
-        if len(piece) <= 160 and "\n" not in piece:
-            if counts is None:
-                counts = Counter(pieces)
-            if _headline_like(piece, counts[piece]):
-                return piece.strip()
-    first_piece = next((p for p in pieces if _word_count(p) >= 4), None)
+        if len(here) <= 160 and "\n" not in here:
+            looked += 1
+            if looked <= _QUICK_LOOKS and text.count(here) == 1:
+                repeats = 1  # (found once in the whole text: no other block holds it)
+            else:
+                if counts is None:
+                    counts = Counter(text[s:e] for s, e in spans)
+                repeats = counts[here]
+            if _headline_like(here, repeats):
+                return here.strip()
+        here = nxt
+    first_piece = next((p for p in (text[s:e] for s, e in spans) if _word_count(p) >= 4), None)
     if first_piece is None:
-        first_piece = pieces[0] if pieces else text
+        first_piece = text[spans[0][0] : spans[0][1]] if count else text
     first = _SENTENCE_END.split(" ".join(first_piece.split()), maxsplit=1)[0]
     return first if len(first) <= MAX_TITLE else first[:MAX_TITLE].rsplit(" ", 1)[0] + "…"
+

@@ -7,14 +7,16 @@ one transaction per chunk of about ``BATCH_DOCS`` articles, with set-based state
 (``store.documents.add_documents``): a transaction per article would cap a 10,000-article
 import far below its target, and one transaction for everything would hold the write
 lock for seconds while annotators wait. A failed chunk write rolls back whole and is
-retried file by file.
+retried file by file. Chunks are written by one writer thread (``_Writer``) while this
+thread reads, checks and segments the next: the database's work and Python's overlap.
 
 Small files are gathered into shared chunks. A JSONL file over ``STREAM_BYTES`` (and
 every ``.jsonl.gz``) is read as a stream, record by record: a first pass checks every
 record, a second writes them in chunks (from the records kept by the first when they are
 few, else by reading the file again). Memory stays bounded by a chunk whatever the file's
-size, and a file that fails to be written after some of its chunks went in has those
-chunks removed again, so it still goes in whole or not at all.
+size (two chunks: one written, one prepared), and a file that fails to be written after
+some of its chunks went in, or whose import is cancelled, has those chunks removed again,
+so it still goes in whole or not at all.
 
 A JSONL file whose first record carries an ``"annotator"`` key is an export file
 (``annotator export``): it goes to ``services.merge``, which streams it and takes or
@@ -29,20 +31,24 @@ line (names escaped, see ``untrusted.printable_path``), and the walk goes on.
 from __future__ import annotations
 
 import codecs
+import contextvars
 import errno
 import gzip
 import os
 import stat
+import sys
 import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
 from hashlib import sha1
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from annotator.core import untrusted
-from annotator.core.blocks import Block, segment
+from annotator.core.blocks import spans
 from annotator.core.errors import InputError
 from annotator.core.fingerprint import fingerprint
 from annotator.core.formats import (
@@ -56,7 +62,7 @@ from annotator.core.formats import (
 )
 from annotator.core.terminal import printable
 from annotator.core.text import MAX_BYTES, sha256
-from annotator.core.title import pick_title
+from annotator.core.title import title_of_spans
 from annotator.core.untrusted import printable_path
 from annotator.store import Project, StoreError
 from annotator.store.documents import (
@@ -76,6 +82,11 @@ STREAM_BYTES = 4 * 1024 * 1024
 KEEP_CHARS = 16_000_000
 """A streamed file whose records hold less text than this is checked and written from
 one reading (its records are kept between the two passes); a larger one is read twice."""
+SWITCH_SECONDS = 0.0005
+"""The interpreter's thread switch interval during an import (Python's default is 5 ms).
+The writer thread needs the interpreter for a moment after each database call, and it
+waits for the preparing thread to let go of it; a shorter interval keeps those waits
+short (they add up over a few dozen calls per chunk)."""
 _SUFFIX_LIST = ", ".join(SUPPORTED_SUFFIXES[:-1]) + " or " + SUPPORTED_SUFFIXES[-1]
 
 Progress = Callable[[int, int], None]
@@ -304,17 +315,16 @@ def _gz_lines(path: Path) -> Iterator[tuple[int, int, str | InputError]]:
 
 # -- preparing ------------------------------------------------------------------------------
 def to_new_document(parsed: ParsedDocument, source: str) -> NewDocument:
-    blocks = segment(parsed.text)
-    title = parsed.title or pick_title(parsed.text, blocks)
-    meta = dict(parsed.meta)
     text = parsed.text
+    blocks = spans(text)
+    meta = dict(parsed.meta)
     return NewDocument(
         sha256=sha256(text),
         text=text,
-        title=title,
+        title=parsed.title or title_of_spans(text, blocks),
         source=str(meta.get("source") or source),
         meta=meta,
-        blocks=[(b.start, b.end) for b in blocks],
+        blocks=blocks,
         evidence=_block_evidence(blocks, getattr(parsed, "regions", None)),
         fingerprints=_fingerprints(text, blocks),
     )
@@ -326,22 +336,22 @@ _SPACING = bytes(
 ).lower()
 
 
-def _fingerprints(text: str, blocks: Sequence[Block]) -> list[str]:
+def _fingerprints(text: str, blocks: Sequence[tuple[int, int]]) -> list[str]:
     """``core.fingerprint.fingerprint`` of every block, the same values, computed on bytes
-    for ASCII blocks: lower-casing, mapping non-word bytes to spaces and splitting are
-    single C calls there, where the general definition runs a regex per block (the
-    dearest step of segmenting an import). ``tests/store/test_import_stream.py`` checks
-    the two agree."""
+    for ASCII blocks: lower-casing and mapping non-word bytes to spaces is one
+    ``translate`` of the whole document, and splitting and joining a block's words are
+    single C calls, where the general definition runs a regex per block (the dearest
+    step of segmenting an import). (Squeezing the whole document at once and splitting
+    it at the blocks' ends measured slower: it makes bytearrays.)
+    ``tests/store/test_import_stream.py`` checks the values equal ``fingerprint``'s.
+    """
     if text.isascii():
         data = text.encode("ascii").translate(_SPACING)
-        prints = []
-        for b in blocks:
-            key = b" ".join(data[b.start : b.end].split())
-            prints.append(sha1(key).hexdigest()[:16] if key else "")
-        return prints
+        return [sha1(key).hexdigest()[:16] if key else ""
+                for key in [b" ".join(data[start:end].split()) for start, end in blocks]]
     out: list[str] = []
-    for b in blocks:
-        piece = text[b.start : b.end]
+    for start, end in blocks:
+        piece = text[start:end]
         if piece.isascii():
             key = b" ".join(piece.encode("ascii").translate(_SPACING).split())
             out.append(sha1(key).hexdigest()[:16] if key else "")
@@ -350,17 +360,18 @@ def _fingerprints(text: str, blocks: Sequence[Block]) -> list[str]:
     return out
 
 
-def _block_evidence(blocks: Sequence[Block], regions: Sequence[tuple[int, int, dict[str, Any]]]
-                    | None) -> list[dict[str, Any] | None] | None:
+def _block_evidence(blocks: Sequence[tuple[int, int]],
+                    regions: Sequence[tuple[int, int, dict[str, Any]]] | None
+                    ) -> list[dict[str, Any] | None] | None:
     """Each block takes the evidence of the HTML element it came from: the page's
     elements are separated by blank lines, so a block never spans two of them."""
     if not regions:
         return None
     starts = [r[0] for r in regions]
     out: list[dict[str, Any] | None] = []
-    for block in blocks:
-        k = bisect_right(starts, block.start) - 1
-        inside = k >= 0 and regions[k][0] <= block.start < max(regions[k][1], block.start + 1)
+    for start, _ in blocks:
+        k = bisect_right(starts, start) - 1
+        inside = k >= 0 and regions[k][0] <= start < max(regions[k][1], start + 1)
         out.append(dict(regions[k][2]) if inside else None)
     return out
 
@@ -409,25 +420,118 @@ def _write_batch(
         summary.duplicates += duplicates
 
 
+class _Writer:
+    """The import's one database thread: it writes a chunk while the calling thread
+    reads, checks and segments the next.
+
+    Preparing a chunk is Python and writing it is mostly SQLite, which runs without
+    holding the interpreter, so on two cores the two overlap. Every job touches the
+    database or the summary only here, one after the other in the order they were
+    handed over: the project's sessions are used from this thread alone, and refusal
+    lines keep the order of the files. A chunk is handed over only once the one before
+    it is written, so at most two chunks are held (one written, one prepared). Jobs run
+    in the caller's context (its busy timeout, see ``store.engine.busy_wait``).
+    """
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+        self._context = contextvars.copy_context()
+        self._chunk: Future[None] | None = None  # the chunk being written
+        self._jobs: list[Future[None]] = []
+
+    def chunk(self, job: Callable[[], None]) -> None:
+        """Write a chunk, after the one before it is done (its errors are raised here)."""
+        previous, self._chunk = self._chunk, None
+        if previous is not None:
+            if previous in self._jobs:
+                self._jobs.remove(previous)  # (its error, if any, is raised here, not again)
+            previous.result()
+        self._chunk = self.note(job)
+
+    def note(self, job: Callable[[], None]) -> Future[None]:
+        """Run a small job (a refusal line, a file's outcome) after those handed over."""
+        self._jobs = [f for f in self._jobs if not f.done() or f.exception() is not None]
+        future = self._pool.submit(self._context.copy().run, job)
+        self._jobs.append(future)
+        return future
+
+    def drain(self) -> None:
+        """Wait for every job; the first failure (not a refusal: a bug) is raised."""
+        for future in self._jobs:
+            future.result()
+        self._jobs.clear()
+        self._chunk = None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass
+class _StreamState:
+    """A streamed file's writes so far, kept by the writer thread."""
+
+    added: list[int] = field(default_factory=list)
+    duplicates: int = 0
+    failed: str | None = None  # the refusal line, once a chunk could not be stored
+
+
 def _import_stream(
     project: Project, path: Path, kind: str, encoding: str | None, summary: ImportSummary,
-    cancelled: Callable[[], bool] | None,
+    cancelled: Callable[[], bool] | None, writer: _Writer,
 ) -> bool:
     """A large JSONL file: check every record, then write in chunks (from the records
     kept by the check, or by reading the file again when they hold over ``KEEP_CHARS``).
-    False if the file turned out to hold export records (the caller merges it instead)."""
+    False if the file turned out to hold export records (the caller merges it instead).
+
+    The chunks are written by ``writer`` while the next is prepared; when one cannot be
+    stored, or the import is cancelled, those already committed are taken back, so the
+    file goes in whole or not at all.
+    """
     kept: list[ParsedDocument] | None = []  # pass 1's records, while they are few
     kept_chars = 0
     for parsed in _stream(path, kind, encoding):  # pass 1: the whole file is good
         if parsed.record is not None and "annotator" in parsed.record:
             return False
         if kept is not None:
-            kept.append(replace(parsed, record=None))
+            parsed.record = None  # (only needed to tell export records apart)
+            kept.append(parsed)
             kept_chars += len(parsed.text)
             if kept_chars > KEEP_CHARS:
                 kept = None  # a large file: pass 2 reads it again
-    added: list[int] = []
-    duplicates = 0
+    state = _StreamState()
+
+    def write(chunk: list[NewDocument]) -> None:  # (in the writer thread)
+        if state.failed is not None:
+            return
+        try:
+            ids, dups = _write(project, chunk)
+        except (StoreError, InputError) as exc:  # (InputError: a read-only project)
+            state.failed = (f"{printable_path(path)}: could not be stored: {_reason(exc)}"
+                            if isinstance(exc, StoreError) else str(exc))
+            take_back()
+        else:
+            state.added.extend(ids)
+            state.duplicates += dups
+
+    def take_back() -> None:  # (in the writer thread) whole or nothing
+        if state.added:
+            with project.session() as session:
+                delete_documents(session, state.added)
+            state.added.clear()
+
+    def abort(line: str | None) -> None:  # (in the writer thread)
+        if state.failed is None:
+            take_back()
+            if line is not None:
+                summary.refused.append(line)
+
+    def finish() -> None:  # (in the writer thread)
+        if state.failed is not None:
+            summary.refused.append(state.failed)
+        else:
+            summary.imported += len(state.added)
+            summary.duplicates += state.duplicates
+
     chunk: list[NewDocument] = []
     chunk_chars = 0
     try:
@@ -435,28 +539,22 @@ def _import_stream(
             chunk.append(to_new_document(parsed, path.name))
             chunk_chars += len(parsed.text)
             if len(chunk) >= BATCH_DOCS or chunk_chars >= BATCH_CHARS:
-                ids, dups = _write(project, chunk)
-                added.extend(ids)
-                duplicates += dups
+                writer.chunk(partial(write, chunk))
                 chunk, chunk_chars = [], 0
+                if state.failed is not None:
+                    break  # (seen early: the rest need not be prepared)
                 if cancelled is not None and cancelled():
                     raise _Cancelled
-        ids, dups = _write(project, chunk)
-        added.extend(ids)
-        duplicates += dups
-    except (StoreError, InputError, _Cancelled) as exc:
-        with project.session() as session:  # take back what went in: whole or nothing
-            delete_documents(session, added)
-        if isinstance(exc, _Cancelled):
-            summary.cancelled = True
-        elif isinstance(exc, InputError):
-            summary.refused.append(str(exc))
-        else:
-            summary.refused.append(f"{printable_path(path)}: could not be stored: "
-                                   f"{_reason(exc)}")
+        if chunk:
+            writer.chunk(partial(write, chunk))
+    except InputError as exc:
+        writer.note(partial(abort, str(exc)))
         return True
-    summary.imported += len(added)
-    summary.duplicates += duplicates
+    except _Cancelled:
+        writer.note(partial(abort, None))
+        summary.cancelled = True
+        return True
+    writer.note(finish)
     return True
 
 
@@ -492,15 +590,36 @@ def import_paths(
 ) -> ImportSummary:
     files, errors = collect_files(paths)
     summary = ImportSummary(files=len(files), refused=list(errors))
+    writer = _Writer()
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch, SWITCH_SECONDS))
+    try:
+        _import_files(project, files, summary, writer, encoding, progress, cancelled)
+        writer.drain()
+    finally:
+        writer.close()
+        sys.setswitchinterval(switch)
+    return summary
+
+
+def _import_files(
+    project: Project, files: Sequence[Path], summary: ImportSummary, writer: _Writer,
+    encoding: str | None, progress: Progress | None, cancelled: Callable[[], bool] | None,
+) -> None:
+    """Read and prepare each file in turn; ``writer`` stores them meanwhile. Progress
+    counts files handed to the writer (the last chunk may still be written after)."""
     pending: list[tuple[Path, list[NewDocument]]] = []  # per file, so a file stays whole
     pending_docs = pending_chars = 0
 
     def flush() -> None:
-        nonlocal pending_docs, pending_chars
+        nonlocal pending, pending_docs, pending_chars
         if pending:
-            _write_batch(project, pending, summary)
-        pending.clear()
+            writer.chunk(partial(_write_batch, project, pending, summary))
+        pending = []
         pending_docs = pending_chars = 0
+
+    def refuse(line: str) -> None:  # after the files before it, in the writer's order
+        writer.note(partial(summary.refused.append, line))
 
     for number, path in enumerate(files, start=1):
         if cancelled is not None and cancelled():
@@ -510,15 +629,19 @@ def import_paths(
         try:
             if _is_export(path, kind):
                 flush()  # keep the order: articles before this file are written first
+                writer.drain()
                 _merge(project, path, kind, summary, cancelled)
             elif _streamed(path, kind, encoding):
                 flush()
-                if not _import_stream(project, path, kind, encoding, summary, cancelled):
+                if not _import_stream(project, path, kind, encoding, summary, cancelled,
+                                      writer):
+                    writer.drain()
                     _merge(project, path, kind, summary, cancelled)
             else:
                 parsed = read_file(path, encoding)
                 if any(p.record is not None and "annotator" in p.record for p in parsed):
                     flush()
+                    writer.drain()
                     _merge(project, path, kind, summary, cancelled)
                 else:
                     docs = [to_new_document(p, path.name) for p in parsed]
@@ -528,10 +651,9 @@ def import_paths(
                     if pending_docs >= BATCH_DOCS or pending_chars >= BATCH_CHARS:
                         flush()
         except InputError as exc:
-            summary.refused.append(str(exc))
+            refuse(str(exc))
         if progress is not None:
             progress(number, len(files))
         if summary.cancelled:
             break
     flush()
-    return summary

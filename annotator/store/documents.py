@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain, count, repeat
 from typing import Any
 
 from sqlalchemy import Insert, case, delete, func, insert, select
@@ -48,21 +49,51 @@ def block_rows(document_id: int, doc: NewDocument) -> list[dict[str, Any]]:
 _PLAIN_BLOCK_COLUMNS = ("document_id", "index", "start", "end", "fingerprint")
 
 
-def _insert_plain_blocks(session: Session, rows: list[tuple[int, int, int, int, str]]) -> None:
-    """Blocks of text imports (no evidence) in one executemany of a Core-compiled insert.
+def _rows_per_statement(dialect: Any, width: int = len(_PLAIN_BLOCK_COLUMNS)) -> int:
+    """Rows of ``width`` columns per multi-row ``INSERT``: as many as SQLite's limit of
+    32,766 parameters allows (999 before SQLite 3.32)."""
+    import sqlite3
 
-    These rows are plain integers and short strings with nothing to convert, so they go
-    to the driver as tuples: SQLAlchemy's per-row parameter processing would otherwise
+    if dialect.name == "sqlite" and sqlite3.sqlite_version_info < (3, 32):
+        return 999 // width
+    return 32_766 // width
+
+
+def _insert_plain_blocks(session: Session, values: list[int | str]) -> None:
+    """Blocks of text imports (no evidence), given as one flat list of column values
+    (``_PLAIN_BLOCK_COLUMNS`` for each row in turn), thousands of rows per statement.
+
+    These are plain integers and short strings with nothing to convert, so they go to
+    the driver as they are: SQLAlchemy's per-row parameter processing would otherwise
     cost more than SQLite's own insert (the evidence column is left out and stays NULL).
+    With a positional driver (SQLite's) they go as multi-row ``VALUES`` statements rather
+    than one executemany: the driver lets other threads run while the database works,
+    and an import prepares its next chunk meanwhile (``services.importing``), but an
+    executemany hands the interpreter back and forth once per row, and each hand-back
+    can wait milliseconds for the busy preparing thread; a statement of 6,553 rows
+    hands it over once.
     """
     conn = session.connection()
     compiled = insert(Block.__table__).inline().compile(  # (inline: no RETURNING of ids)
         dialect=conn.dialect, column_keys=list(_PLAIN_BLOCK_COLUMNS))
-    if compiled.positional and tuple(compiled.positiontup or ()) == _PLAIN_BLOCK_COLUMNS:
-        conn.exec_driver_sql(str(compiled), rows)  # type: ignore[arg-type]
-    else:  # a driver with named parameters
-        conn.exec_driver_sql(str(compiled), [dict(zip(_PLAIN_BLOCK_COLUMNS, row, strict=True))
-                                             for row in rows])
+    sql = str(compiled)
+    width = len(_PLAIN_BLOCK_COLUMNS)
+    if not (compiled.positional and tuple(compiled.positiontup or ()) == _PLAIN_BLOCK_COLUMNS):
+        conn.exec_driver_sql(sql, [dict(zip(_PLAIN_BLOCK_COLUMNS, values[i : i + width],
+                                            strict=True))
+                                   for i in range(0, len(values), width)])  # named parameters
+        return
+    head, one_row = sql.rsplit(" VALUES ", 1)
+    step = _rows_per_statement(conn.dialect, width) * width
+    full = len(values) - len(values) % step
+    if full:
+        many = f"{head} VALUES " + ", ".join([one_row] * (step // width))
+        for i in range(0, full, step):  # (a tuple of parameters: one execution)
+            conn.exec_driver_sql(many, tuple(values[i : i + step]))
+    if full < len(values):
+        rest = (len(values) - full) // width
+        conn.exec_driver_sql(f"{head} VALUES " + ", ".join([one_row] * rest),
+                             tuple(values[full:]))
 
 
 def existing_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
@@ -94,6 +125,61 @@ def _insert_documents(session: Session) -> Insert:
     return insert(table)  # elsewhere a duplicate raises; the importer then retries per file
 
 
+_DOCUMENT_COLUMNS = ("sha256", "title", "text", "source", "meta", "imported_at")
+
+
+def _insert_numbered(session: Session, docs: Sequence[NewDocument], now: datetime
+                     ) -> dict[str, int] | None:
+    """On SQLite: the documents in multi-row statements, their ids worked out from the
+    last one instead of read back row by row.
+
+    ``RETURNING`` would read every new id back one row at a time, and the driver hands
+    the interpreter to other threads around each row: with an import preparing its
+    next chunk in another thread, each hand-back can wait milliseconds. SQLite gives
+    the rows of one statement consecutive ids (one past the largest, row after row,
+    under the statement's write lock), so the last id and the count of rows inserted
+    name them all. When some were skipped (``ON CONFLICT DO NOTHING``: another importer
+    stored the text first) the few new ones are read back. None on other databases
+    (their sequences hand out ids) and drivers.
+    """
+    conn = session.connection()
+    dialect = conn.dialect
+    if dialect.name != "sqlite":
+        return None
+    compiled = _insert_documents(session).compile(dialect=dialect,
+                                                  column_keys=list(_DOCUMENT_COLUMNS))
+    if not (compiled.positional and tuple(compiled.positiontup or ()) == _DOCUMENT_COLUMNS):
+        return None
+    head, _, rest = str(compiled).partition(" VALUES ")
+    one_row, tail = rest[: rest.index(")") + 1], rest[rest.index(")") + 1 :]
+    table = Document.__table__
+    to_json = table.c.meta.type.dialect_impl(dialect).bind_processor(dialect)
+    to_time = table.c.imported_at.type.dialect_impl(dialect).bind_processor(dialect)
+    stamp = to_time(now) if to_time else now
+    first: dict[str, NewDocument] = {}
+    for doc in docs:
+        first.setdefault(doc.sha256, doc)  # (the same text twice: the first goes in)
+    unique = list(first.values())
+    per = _rows_per_statement(dialect, len(_DOCUMENT_COLUMNS))
+    ids: dict[str, int] = {}
+    for i in range(0, len(unique), per):
+        part = unique[i : i + per]
+        values: list[Any] = []
+        for doc in part:
+            values += (doc.sha256, doc.title[:500], doc.text, doc.source[:1000],
+                       to_json(doc.meta) if to_json else doc.meta, stamp)
+        sql = f"{head} VALUES " + ", ".join([one_row] * len(part)) + tail
+        result = conn.exec_driver_sql(sql, tuple(values))
+        inserted, last = result.rowcount, result.lastrowid
+        if inserted == len(part):
+            ids.update((doc.sha256, last - len(part) + 1 + k) for k, doc in enumerate(part))
+        elif inserted > 0:
+            ids.update(session.execute(  # type: ignore[arg-type]
+                select(table.c.sha256, table.c.id).where(table.c.id > last - inserted,
+                                                         table.c.id <= last)).all())
+    return ids
+
+
 def add_documents(session: Session, docs: Sequence[NewDocument]) -> dict[str, int]:
     """Insert documents and their blocks; returns sha256 -> new id of those inserted.
 
@@ -105,15 +191,17 @@ def add_documents(session: Session, docs: Sequence[NewDocument]) -> dict[str, in
         return {}
     now: datetime = utcnow()
     conn = session.connection()
-    stmt = _insert_documents(session).returning(Document.__table__.c.id,
-                                                Document.__table__.c.sha256)
-    rows = [
-        {"sha256": doc.sha256, "text": doc.text, "title": doc.title[:500],
-         "source": doc.source[:1000], "meta": doc.meta, "imported_at": now}
-        for doc in docs
-    ]
-    ids: dict[str, int] = {sha: doc_id for doc_id, sha in conn.execute(stmt, rows)}
-    plain: list[tuple[int, int, int, int, str]] = []  # text imports: no evidence
+    ids = _insert_numbered(session, docs, now)
+    if ids is None:
+        stmt = _insert_documents(session).returning(Document.__table__.c.id,
+                                                    Document.__table__.c.sha256)
+        rows = [
+            {"sha256": doc.sha256, "text": doc.text, "title": doc.title[:500],
+             "source": doc.source[:1000], "meta": doc.meta, "imported_at": now}
+            for doc in docs
+        ]
+        ids = {sha: doc_id for doc_id, sha in conn.execute(stmt, rows)}
+    plain: list[int | str] = []  # text imports (no evidence): flat column values
     with_evidence: list[dict[str, Any]] = []
     placed: set[str] = set()
     for doc in docs:
@@ -125,8 +213,8 @@ def add_documents(session: Session, docs: Sequence[NewDocument]) -> dict[str, in
             with_evidence.extend(block_rows(doc_id, doc))
         else:
             prints = doc.fingerprints or [fingerprint(doc.text[s:e]) for s, e in doc.blocks]
-            plain.extend((doc_id, i, start, end, prints[i])
-                         for i, (start, end) in enumerate(doc.blocks))
+            starts, ends = zip(*doc.blocks, strict=True) if doc.blocks else ((), ())
+            plain.extend(chain.from_iterable(zip(repeat(doc_id), count(), starts, ends, prints)))
     if plain:
         _insert_plain_blocks(session, plain)
     if with_evidence:

@@ -218,3 +218,32 @@ def test_add_documents_stores_a_text_given_twice_once(project) -> None:  # type:
     assert list(ids) == [doc.sha256] and again == {}
     assert _count(project.path, "documents") == 1
     assert _count(project.path, "blocks") == 2
+
+
+def test_add_documents_skips_texts_stored_meanwhile_and_names_the_new_ids(project) -> None:  # type: ignore[no-untyped-def]
+    """A chunk some of whose texts another importer stored first: those are skipped,
+    and the ids returned are those of the rows that went in (blocks attached to them)."""
+    from annotator.core.text import sha256
+    from annotator.store.documents import NewDocument, add_documents
+
+    def doc(text: str) -> NewDocument:
+        return NewDocument(sha256(text), text, text, "a.txt", {"n": len(text)},
+                           [(0, len(text))])
+
+    with project.session() as session:
+        early = add_documents(session, [doc("Stored first."), doc("Also stored first!")])
+    chunk = [doc("New one."), doc("Stored first."), doc("Another new one."),
+             doc("Also stored first!"), doc("Last new one.")]
+    with project.session() as session:
+        ids = add_documents(session, chunk)
+    with sqlite3.connect(project.path) as conn:
+        stored = dict(conn.execute("select sha256, id from documents"))
+        blocks = conn.execute("select document_id, start, \"end\" from blocks "
+                              "order by document_id").fetchall()
+        meta = conn.execute("select meta from documents where sha256 = ?",
+                            (sha256("New one."),)).fetchone()[0]
+    assert set(ids) == {sha256(t) for t in ("New one.", "Another new one.", "Last new one.")}
+    assert {**early, **ids} == stored
+    assert sorted(blocks) == sorted((i, 0, len(t)) for t in ("Stored first.", "Also stored first!",
+            "New one.", "Another new one.", "Last new one.") for i in [stored[sha256(t)]])
+    assert json.loads(meta) == {"n": 8}

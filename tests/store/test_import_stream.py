@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.blocks import segment
+from annotator.core.blocks import segment, spans
 from annotator.core.fingerprint import fingerprint
 from annotator.core.text import MAX_BYTES, sha256
 from annotator.services import importing
@@ -166,7 +166,50 @@ def test_the_import_computes_the_same_fingerprints_as_core_fingerprint(samples) 
     texts = [p.read_text(encoding="utf-8-sig").replace("\r\n", "\n") for p in samples]
     texts += ["Plain ASCII_with_underscores -- and   spaces\n\n...\n\nTABS\tand 42 numbers",
               "Mixed: café “quoted” text\n\nplain line\n\n___\n\nÜNÏCODE CAPS"]
+    texts += ["...\n\nfirst block without words", "  lead space\n\n!!\n\n(last)  \n\n--",
+              "wrapped lines that are\njoined into one block\n\n?", "one\n two \n\n\n  three!"]
     for text in texts:
-        blocks = segment(text)
+        blocks = spans(text)
         assert importing._fingerprints(text, blocks) == [
-            fingerprint(text[b.start : b.end]) for b in blocks]
+            fingerprint(text[start:end]) for start, end in blocks]
+
+
+def test_chunks_are_written_by_one_thread_while_the_next_is_prepared(
+    project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The pipeline: every write (and so every session) happens on one writer thread,
+    chunk after chunk, in the files' order; refusal lines keep the files' order too, and
+    every document and block arrives as the same rows a one-thread import would store."""
+    import threading
+
+    monkeypatch.setattr(importing, "STREAM_BYTES", 0)
+    monkeypatch.setattr(importing, "BATCH_DOCS", 7)
+    real = importing.add_documents
+    writers: list[tuple[int, list[str]]] = []
+
+    def recording(session, docs):  # type: ignore[no-untyped-def]
+        writers.append((threading.get_ident(), [d.text for d in docs]))
+        return real(session, docs)
+
+    monkeypatch.setattr(importing, "add_documents", recording)
+    rng = random.Random(5)
+    texts = [_article(rng, i) for i in range(40)]
+    _write_jsonl(tmp_path / "a.jsonl", texts[:20])
+    (tmp_path / "b.jsonl").write_text('{"text": "fine"}\nnot json\n')
+    _write_jsonl(tmp_path / "c.jsonl", texts[20:] + texts[:3])  # (three duplicates)
+    (tmp_path / "d.txt").write_bytes(b"\xff\xfe bad")
+    summary = import_paths(project, [tmp_path])
+    assert (summary.imported, summary.duplicates) == (40, 3)
+    assert [line.split(":")[0] for line in summary.refused] == [
+        str(tmp_path / "b.jsonl"), str(tmp_path / "d.txt")]
+    assert {ident for ident, _ in writers} != {threading.get_ident()}
+    assert len({ident for ident, _ in writers}) == 1
+    assert [t for _, chunk in writers for t in chunk] == texts  # in order, duplicates dropped
+    with sqlite3.connect(project.path) as conn:
+        stored = conn.execute("select text from documents order by id").fetchall()
+        rows = conn.execute('select d.text, b."index", b.start, b."end", b.fingerprint '
+                            'from blocks b join documents d on d.id = b.document_id '
+                            'order by b.id').fetchall()
+    assert [t for (t,) in stored] == texts
+    assert rows == [(text, i, start, end, fingerprint(text[start:end]))
+                    for text in texts for i, (start, end) in enumerate(spans(text))]
