@@ -23,10 +23,9 @@ from annotator.core.agreement.data import DEFAULT_BLOCK_LABEL
 from annotator.core.errors import InputError
 from annotator.core.schema import Schema
 from annotator.core.text import sha256
+from annotator.core.vocabulary import STATUSES, Status
+from annotator.core.vocabulary import SUGGESTIONS as SUGGESTIONS  # re-exported
 
-STATUSES = ("todo", "in_progress", "done", "skipped")
-DONE = "done"
-SUGGESTIONS = "suggestions"
 RECORD_KEYS = (
     "id", "text", "meta", "annotator", "status", "updated_at", "blocks", "spans",
     "relations", "doc_labels", "metrics",
@@ -164,7 +163,7 @@ def build_record(
     it, which is how the DocBin and the agreement figures read it too. Only a document
     not done (nobody has looked at every block yet) keeps ``null`` for unmarked blocks.
     """
-    unmarked = DEFAULT_BLOCK_LABEL if status == DONE else None
+    unmarked = DEFAULT_BLOCK_LABEL if status == Status.DONE else None
     return {
         "id": doc_id,
         "text": text,

@@ -81,9 +81,9 @@ class Keymap:
 # Commands that do not come from the schema. Order = order in the F1 help.
 FIXED: tuple[Binding, ...] = (
     Binding("accept_suggestion", ("Return", "Enter"),
-            "Accept the suggestion under the cursor", "Suggestions", VIEW),
+            "Accept the selected suggestion (F8 or the list selects it)", "Suggestions", VIEW),
     Binding("reject_suggestion", ("Backspace",),
-            "Reject the suggestion under the cursor", "Suggestions", VIEW),
+            "Reject the selected suggestion (F8 or the list selects it)", "Suggestions", VIEW),
     Binding("accept_all_blocks", ("Ctrl+Shift+A",),
             "Accept all of this document's block suggestions", "Suggestions"),
     Binding("next_suggestion", ("F8",), "Go to the next pending suggestion", "Suggestions"),

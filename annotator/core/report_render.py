@@ -1,10 +1,11 @@
 """The agreement report as text, CSV and one self-contained HTML page with SVG charts.
 
-Pure string building over the dict of ``core.agreement.report.build``: the CLI writes
-the strings, the GUI shows the same figures (``figures``) in its tables and the same SVG
-charts (``bar_chart_svg``, ``heatmap_svg``) in its chart panes, so every view shows the
-same numbers. Every figure travels with the number of units behind it (``Figure.n`` and
-``Figure.unit``), and an undefined figure (``None`` in the report) prints as ``n/a``.
+Pure string building. The tables come from ``core.report_tables`` (built once from the
+dict of ``core.agreement.report.build``, and read by the Agreement window too); this
+module only lays them out for a terminal, a spreadsheet or a browser, and draws the SVG
+charts (``bar_chart_svg``, ``heatmap_svg``) that the window's chart panes show as well,
+so every view shows the same numbers. An undefined figure (``None`` in the report)
+prints as ``n/a``.
 
 The HTML page has no script, no external stylesheet, font or image and no URL at all,
 so it opens offline and can be mailed as one file. Everything that comes from the data
@@ -18,199 +19,43 @@ import io
 import math
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 from annotator.core.csv_safe import SafeWriter
+from annotator.core.report_tables import (
+    CSV_COLUMNS,
+    DEFINITIONS_AT_THE_END,
+    LAYER_TITLES,
+    MEASURE_TITLES,
+    NA,
+    SPAN_LABEL_HEADER,
+    TOKEN_ALPHA_NOTE,
+    Figure,
+    ReportTables,
+    Table,
+    excluded_rows,
+    figures,
+    fmt,
+    nothing_to_compare,
+    summary_line,
+)
 
-NA = "n/a"
-
-LAYER_TITLES = {
-    "blocks": "Blocks",
-    "spans": "Spans",
-    "relations": "Relations",
-    "doc_labels": "Document labels",
-}
-
-MEASURE_TITLES = {
-    "alpha": "α",
-    "ac1": "AC1",
-    "kappa": "κ",
-    "percent_agreement": "% agree",
-    "agreement": "% agree",
-    "f1_exact": "F1 exact",
-    "f1_overlap": "F1 overlap",
-    "alpha_u": "αu",
-    "token_alpha": "token α",
-    "f1_strict": "F1 strict",
-    "f1_matched": "F1 matched",
-    "disagreement": "disagreement",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """One number of the report with what it is about and how many units it rests on.
-
-    ``scope`` is ``overall``, ``label`` (one label of the layer, named in ``item``),
-    ``pair`` (``annotators`` holds the two names) or ``pair_label``; for document labels
-    ``item`` names the label (``sourcing``).
-    """
-
-    layer: str
-    scope: str
-    item: str
-    annotators: tuple[str, ...]
-    measure: str
-    value: float | None
-    n: int
-    unit: str
-
-
-def fmt(value: float | None, digits: int = 3) -> str:
-    """A figure for people: fixed decimals, ``n/a`` when undefined."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return NA
-    return f"{value:.{digits}f}"
-
-
-def figures(report: Mapping[str, Any]) -> list[Figure]:
-    """Every figure of the report (documents aside) as a flat list, in reading order."""
-    out: list[Figure] = []
-    blocks = report["blocks"]
-    for measure in ("alpha", "ac1", "percent_agreement"):
-        out.append(Figure("blocks", "overall", "", (), measure, blocks[measure],
-                          blocks["n_units"], "blocks"))
-    spans = report["spans"]["micro"]
-    for measure in ("f1_exact", "f1_overlap"):
-        out.append(Figure("spans", "overall", "", (), measure, spans[measure],
-                          spans["n_compared"], "spans compared"))
-    out.append(Figure("spans", "overall", "", (), "alpha_u", spans["alpha_u"],
-                      spans["n_units_alpha_u"], "spans"))
-    out.append(_token_figure("overall", "", (), report["spans"]))
-    relations = report["relations"]
-    for measure in ("f1_strict", "f1_matched"):
-        out.append(Figure("relations", "overall", "", (), measure, relations[measure],
-                          relations["n_compared"], "relations compared"))
-    for name, entry in report["doc_labels"].items():
-        out.append(Figure("doc_labels", "overall", name, (), "alpha", entry["alpha"],
-                          entry["n_units"], "documents"))
-
-    for label, entry in blocks["per_label"].items():
-        out.append(Figure("blocks", "label", label, (), "alpha", entry["alpha"],
-                          entry["n_units"], "blocks"))
-    for label, entry in report["spans"]["per_label"].items():
-        for measure in ("f1_exact", "f1_overlap"):
-            out.append(Figure("spans", "label", label, (), measure, entry[measure],
-                              entry["n_compared"], "spans compared"))
-        out.append(Figure("spans", "label", label, (), "alpha_u", entry["alpha_u"],
-                          entry["n_units_alpha_u"], "spans"))
-        out.append(_token_figure("label", label, (), entry))
-    for label, entry in relations["per_label"].items():
-        for measure in ("f1_strict", "f1_matched"):
-            out.append(Figure("relations", "label", label, (), measure, entry[measure],
-                              entry["n_compared"], "relations compared"))
-
-    for pair in report["pairs"]:
-        who = tuple(pair["annotators"])
-        b = pair["blocks"]
-        for measure in ("kappa", "percent_agreement"):
-            out.append(Figure("blocks", "pair", "", who, measure, b[measure], b["n_units"],
-                              "blocks"))
-        s = pair["spans"]
-        for measure in ("f1_exact", "f1_overlap", "alpha_u"):
-            out.append(Figure("spans", "pair", "", who, measure, s[measure], s["n_compared"],
-                              "spans compared"))
-        out.append(_token_figure("pair", "", who, s))
-        for label, entry in s["per_label"].items():
-            for measure in ("f1_exact", "f1_overlap"):
-                out.append(Figure("spans", "pair_label", label, who, measure, entry[measure],
-                                  entry["n_compared"], "spans compared"))
-            out.append(Figure("spans", "pair_label", label, who, "alpha_u", entry["alpha_u"],
-                              entry["n_units_alpha_u"], "spans"))
-            out.append(_token_figure("pair_label", label, who, entry))
-        r = pair["relations"]
-        for measure in ("f1_strict", "f1_matched"):
-            out.append(Figure("relations", "pair", "", who, measure, r[measure],
-                              r["n_compared"], "relations compared"))
-        for name, entry in pair["doc_labels"].items():
-            for measure in ("alpha", "agreement"):
-                out.append(Figure("doc_labels", "pair", name, who, measure, entry[measure],
-                                  entry["n_units"], "documents"))
-    return out
-
-
-def _token_figure(scope: str, item: str, who: tuple[str, ...],
-                  entry: Mapping[str, Any]) -> Figure:
-    """Token alpha of a spans entry; n is tokens (``.get``: reports saved before token
-    alpha existed still show, with n/a)."""
-    return Figure("spans", scope, item, who, "token_alpha", entry.get("token_alpha"),
-                  entry.get("n_tokens", 0), "tokens")
-
-
-def excluded_rows(report: Mapping[str, Any]) -> list[tuple[str, int]]:
-    """What was left out and why, as (description, count), every count shown (even 0)."""
-    excluded = report["excluded"]
-    rows = [
-        ("documents in the project", excluded.get("documents_total", 0)),
-        ("documents counted (done by at least two)", excluded.get("documents_included", 0)),
-        ("documents left out: fewer than two annotators done",
-         excluded.get("documents_fewer_than_two_done", 0)),
-        ("finished works on documents left out",
-         excluded.get("works_done_on_excluded_documents", 0)),
-    ]
-    for status, count in sorted((excluded.get("works_not_done") or {}).items()):
-        rows.append((f"works not done: {status}", count))
-    rows += [
-        ("works of annotators not selected", excluded.get("works_unselected_annotators", 0)),
-        ("block labels outside the document", excluded.get("block_labels_out_of_range", 0)),
-        ("spans outside the text or empty", excluded.get("spans_invalid", 0)),
-        ("relations to a missing span", excluded.get("relations_dangling", 0)),
-        ("document label values outside the scale", excluded.get("doc_label_values_unknown", 0)),
-        ("overlapping same-label spans merged for αu",
-         excluded.get("spans_merged_for_alpha_u", 0)),
-        ("documents counted but not tokenized: left out of token α",
-         excluded.get("documents_without_tokens", 0)),
-        ("token judgements under several labels: label by priority (token α)",
-         report["spans"].get("token_overlaps_resolved", 0)),
-    ]
-    return rows
-
-
-def summary_line(report: Mapping[str, Any]) -> str:
-    total = report["excluded"].get("documents_total", report["n_documents"])
-    per_annotator = report.get("documents_done_by_annotator", report["documents_by_annotator"])
-    done = ", ".join(f"{name} {count:,}" for name, count in per_annotator.items())
-    return (f"{report['n_documents']:,} of {total:,} documents counted (done by at least two "
-            f"annotators); documents done per annotator: {done or 'none'}")
-
-
-def nothing_to_compare(report: Mapping[str, Any]) -> str | None:
-    """One line when the report has no figure at all, else None.
-
-    Agreement needs two annotators who both marked a document done; without that every
-    figure would be n/a, and rows of n/a say less than one plain sentence.
-    """
-    if report["n_documents"] > 0:
-        return None
-    annotators = list(report["annotators"])
-    per_annotator = report.get("documents_done_by_annotator", {})
-    done = ", ".join(f"{name} has {per_annotator.get(name, 0):,} done" for name in annotators)
-    if len(annotators) < 2:
-        who = f"only one annotator ({done})" if annotators else "no annotator's work"
-        return (f"Nothing to compare: the project has {who}; agreement needs documents "
-                "marked done by at least two annotators.")
-    return (f"Nothing to compare: no document is marked done by two annotators yet ({done}); "
-            "agreement needs documents marked done by at least two annotators.")
+__all__ = [
+    "CSV_COLUMNS", "LAYER_TITLES", "MEASURE_TITLES", "NA", "SPAN_LABEL_HEADER",
+    "TOKEN_ALPHA_NOTE", "Figure", "ReportTables", "axis_ticks", "bar_chart_svg", "charts",
+    "excluded_rows", "figures", "fmt", "heat_color", "heatmap_svg", "nothing_to_compare",
+    "summary_line", "to_csv", "to_html", "to_text",
+]
 
 
 # -- text ------------------------------------------------------------------------------------
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[bool]) -> str:
-    body = [list(header), *[list(row) for row in rows]]
-    widths = [max(len(row[i]) for row in body) for i in range(len(header))]
+def _text_table(table: Table) -> str:
+    body = [list(table.columns), *[list(row) for row in table.rows]]
+    widths = [max(len(row[i]) for row in body) for i in range(len(table.columns))]
+    right = table.numeric
 
     def line(row: Sequence[str]) -> str:
         cells = [
@@ -228,141 +73,42 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def pair_table(report: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the per-pair table, shared by the HTML report and the window."""
-    header = ["pair", "documents", "blocks κ", "n", "spans F1 exact", "F1 overlap", "n",
-              "spans token α", "n tokens", "relations F1 strict", "F1 matched", "n"]
-    for name in report["doc_labels"]:
-        header += [f"{name} α", "n"]
-    rows = []
-    for pair in report["pairs"]:
-        row = [" / ".join(pair["annotators"]), f"{pair['n_documents']:,}",
-               fmt(pair["blocks"]["kappa"]), f"{pair['blocks']['n_units']:,}",
-               fmt(pair["spans"]["f1_exact"]), fmt(pair["spans"]["f1_overlap"]),
-               f"{pair['spans']['n_compared']:,}", fmt(pair["spans"].get("token_alpha")),
-               f"{pair['spans'].get('n_tokens', 0):,}", fmt(pair["relations"]["f1_strict"]),
-               fmt(pair["relations"]["f1_matched"]), f"{pair['relations']['n_compared']:,}"]
-        for name in report["doc_labels"]:
-            entry = pair["doc_labels"].get(name)
-            row += [fmt(entry["alpha"]), f"{entry['n_units']:,}"] if entry else [NA, "0"]
-        rows.append(row)
-    return header, rows
-
-
-SPAN_LABEL_HEADER = ["label", "F1 exact", "F1 overlap", "n compared", "αu", "n spans (αu)",
-                     "token α", "n tokens", "token judgements"]
-TOKEN_ALPHA_NOTE = (
-    "αu (unitizing) and token α are different measures of the same spans: αu compares the "
-    "spans as character ranges, token α compares the label of every token. Compare token α "
-    "with corpora that publish token-wise α (PARC 3.0, PolNeAR), αu with those that publish "
-    "unitizing α. Definitions at the end."
-)
-
-
-def span_label_row(label: str, entry: Mapping[str, Any]) -> list[str]:
-    """One row of the per-label spans table, shared by the HTML report and the window."""
-    return [label, fmt(entry["f1_exact"]), fmt(entry["f1_overlap"]),
-            f"{entry['n_compared']:,}", fmt(entry["alpha_u"]), f"{entry['n_units_alpha_u']:,}",
-            fmt(entry.get("token_alpha")), f"{entry.get('n_tokens', 0):,}",
-            f"{entry.get('n_judgements', 0):,}"]
-
-
 def to_text(report: Mapping[str, Any], *, top: int = 20, title: str = "Agreement") -> str:
     """A plain-text report for a terminal: overall, per label, per pair, worst documents."""
-    out = [title, "=" * len(title), summary_line(report), ""]
-    all_figures = figures(report)
-
-    def figure_rows(scope: str) -> list[list[str]]:
-        return [
-            [LAYER_TITLES[f.layer].lower(), f.item, MEASURE_TITLES.get(f.measure, f.measure),
-             fmt(f.value), f"{f.n:,}", f.unit]
-            for f in all_figures if f.scope == scope
-        ]
-
-    out += ["Overall", _table(["layer", "label", "measure", "value", "n", "units"],
-                              figure_rows("overall"), [False, False, False, True, True, False]), ""]
-    out += ["Per label", _table(["layer", "label", "measure", "value", "n", "units"],
-                                figure_rows("label"), [False, False, False, True, True, False]),
-            "", textwrap.fill(TOKEN_ALPHA_NOTE.replace(
-                "Definitions at the end.", "Definitions: --format json or html."), 92), ""]
-    pair_rows = []
-    for pair in report["pairs"]:
-        row = [" / ".join(pair["annotators"]), f"{pair['n_documents']:,}",
-               f"{fmt(pair['blocks']['kappa'])} (n={pair['blocks']['n_units']:,})",
-               f"{fmt(pair['spans']['f1_exact'])} / {fmt(pair['spans']['f1_overlap'])} "
-               f"(n={pair['spans']['n_compared']:,})",
-               f"{fmt(pair['spans'].get('token_alpha'))} "
-               f"(n={pair['spans'].get('n_tokens', 0):,} tokens)",
-               f"{fmt(pair['relations']['f1_strict'])} (n={pair['relations']['n_compared']:,})"]
-        for name in report["doc_labels"]:
-            entry = pair["doc_labels"].get(name)
-            row.append(f"{fmt(entry['alpha'])} (n={entry['n_units']:,})" if entry else NA)
-        pair_rows.append(row)
-    header = ["pair", "docs", "blocks κ", "spans F1 exact / overlap", "spans token α",
-              "relations F1 strict",
-              *[f"{name} α" for name in report["doc_labels"]]]
-    out += ["Per annotator pair", _table(header, pair_rows, [False] + [True] * (len(header) - 1)),
-            ""]
-    docs = report["documents"]
-    shown = docs[:top] if top > 0 else docs
-    doc_rows = [
-        [str(rank), fmt(doc["disagreement"]), *(fmt(doc["layers"].get(layer)) for layer in
-                                                 LAYER_TITLES), _short(doc["title"], 48),
-         doc["id"][:12]]
-        for rank, doc in enumerate(shown, start=1)
-    ]
-    out += [f"Documents by disagreement (top {len(shown):,} of {len(docs):,})",
-            _table(["#", "score", "blocks", "spans", "relations", "doc labels", "title", "id"],
-                   doc_rows, [True, True, True, True, True, True, False, False]), ""]
-    out += ["Excluded", _table(["what", "count"],
-                               [[what, f"{count:,}"] for what, count in excluded_rows(report)],
-                               [False, True]), ""]
+    tables = ReportTables(report)
+    out = [title, "=" * len(title), tables.summary, ""]
+    for table in (tables.overall, tables.per_label):
+        out += [table.title, _text_table(table.mapped("layer", str.lower)), ""]
+    note = TOKEN_ALPHA_NOTE.replace(DEFINITIONS_AT_THE_END, "Definitions: --format json or html.")
+    out[-1:] = ["", textwrap.fill(note, 92), ""]
+    out += [tables.pairs_compact.title, _text_table(tables.pairs_compact), ""]
+    shown = tables.documents(top)
+    narrow = (shown.pick("#", "disagreement", "blocks", "spans", "relations", "doc labels",
+                         "title", "id")
+              .renamed({"disagreement": "score"})
+              .mapped("title", lambda text: _short(text, 48)))
+    out += [f"{shown.title} (top {len(shown.rows):,} of {tables.n_documents:,})",
+            _text_table(narrow), ""]
+    out += ["Excluded", _text_table(tables.excluded), ""]
     return "\n".join(out)
 
 
 # -- CSV -------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ["layer", "scope", "item", "annotators", "measure", "value", "n", "unit", "title"]
-
 
 def to_csv(report: Mapping[str, Any]) -> str:
     """One tidy table: a row per figure, then a row per document, then the exclusions.
 
-    Columns: layer (blocks, spans, relations, doc_labels, documents, excluded), scope
-    (overall, label, pair, pair_label, document, count), item (label, document label name
-    or document id), annotators (``a+b`` for a pair), measure, value (empty when
-    undefined), n and unit (what the figure rests on), title (documents only).
+    The columns are ``CSV_COLUMNS``, described in ``ReportTables.tidy``. Cells that a
+    spreadsheet could read as a formula (titles, names) are neutralised.
     """
+    tidy = ReportTables(report).tidy
     buffer = io.StringIO()
     writer = SafeWriter(buffer, lineterminator="\n")  # no formulas from titles or names
-    writer.writerow(CSV_COLUMNS)
-
-    def value(number: float | None) -> str:
-        return "" if number is None else repr(float(number))
-
-    for f in figures(report):
-        writer.writerow([f.layer, f.scope, f.item, "+".join(f.annotators), f.measure,
-                         value(f.value), f.n, f.unit, ""])
-    for doc in report["documents"]:
-        who = "+".join(doc["annotators"])
-        writer.writerow(["documents", "document", doc["id"], who, "disagreement",
-                         value(doc["disagreement"]), doc["n_blocks"], "blocks", doc["title"]])
-        for layer, score in doc["layers"].items():
-            writer.writerow(["documents", "document", doc["id"], who, f"disagreement_{layer}",
-                             value(score), doc["n_blocks"], "blocks", doc["title"]])
-    for key, count in _flat_excluded(report["excluded"]):
-        writer.writerow(["excluded", "count", key, "", "count", count, count, "", ""])
+    writer.writerow(tidy.columns)
+    for row in tidy.rows:
+        writer.writerow(row)
     return buffer.getvalue()
-
-
-def _flat_excluded(excluded: Mapping[str, Any]) -> list[tuple[str, int]]:
-    rows: list[tuple[str, int]] = []
-    for key, count in excluded.items():
-        if isinstance(count, Mapping):
-            rows += [(f"{key}.{sub}", int(n)) for sub, n in sorted(count.items())]
-        else:
-            rows.append((key, int(count)))
-    return rows
 
 
 # -- SVG charts ------------------------------------------------------------------------------
@@ -469,19 +215,6 @@ def axis_ticks(lowest: float) -> list[float]:
     return [round(low + k * step, 2) for k in range(count + 1)]
 
 
-def confusion_table(report: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """The blocks' confusion matrix as header and rows (window and HTML show the same)."""
-    confusion = report["blocks"]["confusion"]
-    labels = list(confusion["labels"])
-    rows = [[label] + [f"{v:,}" for v in row]
-            for label, row in zip(labels, confusion["matrix"], strict=True)]
-    return ["", *labels], rows
-
-
-def confusion_title(report: Mapping[str, Any]) -> str:
-    return (f"Confusion: pairs of judgements on one block "
-            f"(n = {report['blocks']['confusion']['n_pairs']:,})")
-
 
 def heat_color(value: float | None) -> str:
     """Red (0 or below) through yellow to green (1); grey when undefined.
@@ -546,10 +279,14 @@ def heatmap_svg(
     return "".join(parts)
 
 
-def charts(report: Mapping[str, Any]) -> dict[str, str]:
-    """The report's charts by name: per-label bars of each layer, a heatmap per measure."""
+def charts(report: Mapping[str, Any], tables: ReportTables | None = None) -> dict[str, str]:
+    """The report's charts by name: per-label bars of each layer, a heatmap per measure.
+
+    ``tables``, when the caller has them, saves listing the figures again.
+    """
     out: dict[str, str] = {}
-    overall = [f for f in figures(report) if f.scope == "overall"]
+    listed = tables.figures if tables is not None else figures(report)
+    overall = [f for f in listed if f.scope == "overall"]
     out["overall"] = bar_chart_svg(
         "Overall agreement",
         [f"{f.layer.replace('_', ' ') if not f.item else f.item} "
@@ -633,7 +370,8 @@ def _td(value: Any, css: str = "num") -> str:
     return f'<td class="{css}">{escape(str(value))}</td>'
 
 
-def _html_table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[bool]) -> str:
+def _html_table(header: Sequence[str], rows: Iterable[Sequence[str]],
+                numeric: Sequence[bool]) -> str:
     head = "".join(
         f'<th class="num">{escape(h)}</th>' if numeric[i] else f"<th>{escape(h)}</th>"
         for i, h in enumerate(header)
@@ -646,87 +384,58 @@ def _html_table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: S
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+
+
+def _html_of(table: Table) -> str:
+    return _html_table(table.columns, table.rows, table.numeric)
+
+
 def to_html(report: Mapping[str, Any], *, top: int = 200, title: str = "Agreement") -> str:
     """One self-contained HTML page: tables with n beside every figure, inline SVG charts."""
-    all_figures = figures(report)
-    chart = charts(report)
+    tables = ReportTables(report)
+    chart = charts(report, tables)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
-        f'<p class="muted">{escape(summary_line(report))}</p>',
-        '<h2>Overall</h2><div class="charts">',
-        _html_table(
-            ["layer", "label", "measure", "value", "n", "units"],
-            [[LAYER_TITLES[f.layer], f.item, MEASURE_TITLES.get(f.measure, f.measure),
-              fmt(f.value), f"{f.n:,}", f.unit]
-             for f in all_figures if f.scope == "overall"],
-            [False, False, False, True, True, False],
-        ),
+        f'<p class="muted">{escape(tables.summary)}</p>',
+        f'<h2>{escape(tables.overall.title)}</h2><div class="charts">',
+        _html_of(tables.overall),
         f"<div>{chart['overall']}</div></div>",
     ]
-    sections = (
-        ("blocks", "Blocks per label", "blocks_per_label",
-         ["label", "α", "n blocks", "judgements"],
-         lambda label, e: [label, fmt(e["alpha"]), f"{e['n_units']:,}",
-                           f"{e['n_judgements']:,}"]),
-        ("spans", "Spans per label", "spans_per_label", SPAN_LABEL_HEADER, span_label_row),
-        ("relations", "Relations per label", "relations_per_label",
-         ["label", "F1 strict", "F1 matched", "n compared"],
-         lambda label, e: [label, fmt(e["f1_strict"]), fmt(e["f1_matched"]),
-                           f"{e['n_compared']:,}"]),
-    )
-    for layer, heading, chart_key, header, row in sections:
-        per_label = report[layer]["per_label"]
-        parts.append(f"<h2>{escape(heading)}</h2>")
-        if layer == "spans":
-            parts.append(f'<p class="muted">{escape(TOKEN_ALPHA_NOTE)}</p>')
+    sections = ((tables.blocks, "blocks_per_label"), (tables.spans, "spans_per_label"),
+                (tables.relations, "relations_per_label"))
+    for table, chart_key in sections:
+        parts.append(f"<h2>{escape(table.title)}</h2>")
+        parts += [f'<p class="muted">{escape(note)}</p>' for note in table.notes]
         parts.append('<div class="charts">')
-        parts.append(_html_table(header, [row(label, e) for label, e in per_label.items()],
-                                 [False] + [True] * (len(header) - 1)))
+        parts.append(_html_of(table))
         if chart_key in chart:
             parts.append(f"<div>{chart[chart_key]}</div>")
         parts.append("</div>")
-        if layer == "blocks" and report["blocks"]["confusion"]["labels"]:
-            header_c, rows_c = confusion_table(report)
-            parts.append(f"<h3>{escape(confusion_title(report))}</h3>")
-            parts.append(_html_table(header_c, rows_c, [False] + [True] * (len(header_c) - 1)))
+        if table is tables.blocks and report["blocks"]["confusion"]["labels"]:
+            parts.append(f"<h3>{escape(tables.confusion.title)}</h3>")
+            parts.append(_html_of(tables.confusion))
     if report["doc_labels"]:
-        parts.append("<h2>Document labels</h2>")
-        parts.append(_html_table(
-            ["label", "metric", "α", "n documents", "ratings"],
-            [[name, e["metric"], fmt(e["alpha"]), f"{e['n_units']:,}", f"{e['n_values']:,}"]
-             for name, e in report["doc_labels"].items()],
-            [False, False, True, True, True],
-        ))
-    parts.append("<h2>Annotator pairs</h2>")
-    pair_header, pair_rows = pair_table(report)
-    parts.append(_html_table(pair_header, pair_rows, [False] + [True] * (len(pair_header) - 1)))
+        parts.append(f"<h2>{escape(tables.doc_labels.title)}</h2>")
+        parts.append(_html_of(tables.doc_labels))
+    parts.append(f"<h2>{escape(tables.pairs.title)}</h2>")
+    parts.append(_html_of(tables.pairs))
     heatmaps = [svg for key, svg in chart.items() if key.startswith("pairs_")]
     if heatmaps:
         parts.append('<div class="charts">' + "".join(f"<div>{svg}</div>" for svg in heatmaps)
                      + "</div>")
-    docs = report["documents"]
-    shown = docs[:top] if top > 0 else docs
-    parts.append(f"<h2>Documents by disagreement</h2><p class=\"muted\">The {len(shown):,} "
-                 f"most disputed of {len(docs):,} counted documents; 0 = full agreement.</p>")
-    parts.append(_html_table(
-        ["#", "disagreement", "blocks", "spans", "relations", "doc labels", "title",
-         "annotators", "id"],
-        [[str(rank), fmt(doc["disagreement"]),
-          *(fmt(doc["layers"].get(layer)) for layer in LAYER_TITLES), doc["title"],
-          ", ".join(doc["annotators"]), doc["id"][:12]]
-         for rank, doc in enumerate(shown, start=1)],
-        [True, True, True, True, True, True, False, False, False],
-    ))
-    parts.append("<h2>Left out</h2>")
-    parts.append(_html_table(["what", "count"],
-                             [[what, f"{count:,}"] for what, count in excluded_rows(report)],
-                             [False, True]))
+    shown = tables.documents(top)
+    parts.append(f"<h2>{escape(shown.title)}</h2><p class=\"muted\">The "
+                 f"{len(shown.rows):,} most disputed of {tables.n_documents:,} counted "
+                 f"documents; {' '.join(shown.notes)}</p>")
+    parts.append(_html_of(shown))
+    parts.append(f"<h2>{escape(tables.excluded.title)}</h2>")
+    parts.append(_html_of(tables.excluded))
     parts.append("<h2>Definitions</h2><dl>")
-    for key, text in report.get("definitions", {}).items():
+    for key, text in tables.definitions:
         parts.append(f"<dt><code>{escape(key)}</code></dt><dd>{escape(text)}</dd>")
     parts.append("</dl></body></html>")
     return "\n".join(parts)

@@ -57,6 +57,7 @@ from annotator.core.agreement.data import DEFAULT_BLOCK_LABEL
 from annotator.core.errors import InputError
 from annotator.core.offsets import OffsetMap
 from annotator.core.report_render import fmt
+from annotator.core.vocabulary import GOLD
 from annotator.gui import theme
 from annotator.gui.article_view import RelationArrows
 from annotator.services import adjudication as adj
@@ -232,7 +233,7 @@ class AdjudicationView(QWidget):
         self.startButton.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         start_menu = QMenu(self.startButton)
         start_menu.addAction("What everybody agrees on", lambda: self.start_from("agreed"))
-        start_menu.addAction("The saved gold", lambda: self.start_from("gold"))
+        start_menu.addAction("The saved gold", lambda: self.start_from(GOLD))
         start_menu.addSeparator()
         for name in versions.annotators:
             start_menu.addAction(f"{name}'s version", lambda name=name: self.start_from(name))
@@ -371,7 +372,7 @@ class AdjudicationView(QWidget):
     def start_from(self, source: str) -> None:
         if source == "agreed":
             after = adj.majority(self.versions, max(len(self.versions.annotators), 1), 1.0)
-        elif source == "gold":
+        elif source == GOLD:
             after = self.stored if self.stored is not None else adj.Draft()
         else:
             after = adj.draft_from(self.versions.versions[source])

@@ -1,8 +1,9 @@
 """The Agreement window: the report's numbers in tables and charts, and the way to gold.
 
 Everything shown comes from one report dict (``services.agreement.compute``) through the
-same ``core.report_render`` functions the CLI uses, so the window, the text, CSV and HTML
-reports show the same figures, each beside the number of units behind it. The report is
+same tables (``core.report_tables``) and charts (``core.report_render``) the CLI uses,
+so the window, the text, CSV and HTML reports show the same figures, each beside the
+number of units behind it. The report is
 computed in a ``QThreadPool`` worker that never touches a widget: progress and the result
 come back by signal (queued to the GUI thread), and Cancel sets an event the worker polls
 between pages. Double-clicking a document (or Adjudicate) opens its adjudication view as
@@ -57,7 +58,15 @@ from PySide6.QtWidgets import (
 
 from annotator.core import report_render as render
 from annotator.core.errors import InputError
-from annotator.core.report_render import fmt
+from annotator.core.report_tables import (
+    DEFINITIONS_AT_THE_END,
+    DOCUMENT_COLUMNS,
+    LAYER_TITLES,
+    ReportTables,
+    Table,
+    fmt,
+)
+from annotator.core.vocabulary import RESERVED_ANNOTATORS, SUGGESTIONS
 from annotator.gui import theme
 from annotator.gui.adjudication import AdjudicationView
 from annotator.services import agreement
@@ -114,9 +123,8 @@ class ReportTask(QRunnable):
 class DocumentsModel(QAbstractTableModel):
     """The ranked documents: thousands of rows, so a model rather than table items."""
 
-    COLUMNS = ("#", "disagreement", "blocks", "spans", "relations", "doc labels", "title",
-               "annotators")
-    _LAYERS = ("blocks", "spans", "relations", "doc_labels")
+    COLUMNS = DOCUMENT_COLUMNS[:DOCUMENT_COLUMNS.index("annotators") + 1]
+    _LAYERS = tuple(LAYER_TITLES)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -183,11 +191,11 @@ class DocumentsModel(QAbstractTableModel):
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[Any]],
-           numeric: Sequence[bool]) -> QTableWidget:
+def _table(source: Table) -> QTableWidget:
     """A read-only table of strings; numeric columns right-aligned."""
-    table = QTableWidget(len(rows), len(header))
-    table.setHorizontalHeaderLabels(list(header))
+    rows, numeric = source.rows, source.numeric
+    table = QTableWidget(len(rows), len(source.columns))
+    table.setHorizontalHeaderLabels(list(source.columns))
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -380,12 +388,12 @@ class AgreementWindow(QMainWindow):
     def _fill_annotator_menu(self) -> None:
         self.annotatorsMenu.clear()
         names = agreement.known_annotators(self.project)
-        people = [n for n in names if n not in ("gold", "suggestions")]
+        people = [n for n in names if n not in RESERVED_ANNOTATORS]
         selected = set(self._selected) if self._selected is not None else set(people)
         everyone = self.annotatorsMenu.addAction("Everyone (except gold)")
         everyone.triggered.connect(lambda: self.set_annotators(None))
         self.annotatorsMenu.addSeparator()
-        for name in [n for n in names if n != "suggestions"]:
+        for name in [n for n in names if n != SUGGESTIONS]:
             action = self.annotatorsMenu.addAction(name)
             action.setCheckable(True)
             action.setChecked(name in selected)
@@ -395,7 +403,7 @@ class AgreementWindow(QMainWindow):
         current = self._selected
         if current is None:
             current = [n for n in agreement.known_annotators(self.project)
-                       if n not in ("gold", "suggestions")]
+                       if n not in RESERVED_ANNOTATORS]
         chosen = [n for n in current if n != name] + ([name] if on else [])
         if len(chosen) < 2:
             self.summaryLabel.setText("Choose at least two annotators to compare.")
@@ -475,75 +483,45 @@ class AgreementWindow(QMainWindow):
         self.report = report
         self.saveButton.setEnabled(True)
         who = ", ".join(report["annotators"]) or "nobody"
-        self.summaryLabel.setText(render.nothing_to_compare(report)
-                                  or f"{render.summary_line(report)}. Compared: {who}.")
-        figures = render.figures(report)
-        charts = render.charts(report)
+        tables = ReportTables(report)
+        self.summaryLabel.setText(tables.nothing_to_compare
+                                  or f"{tables.summary}. Compared: {who}.")
+        charts = render.charts(report, tables)
 
-        self.overviewTable = _table(
-            ["layer", "label", "measure", "value", "n", "units"],
-            [[render.LAYER_TITLES[f.layer], f.item,
-              render.MEASURE_TITLES.get(f.measure, f.measure), fmt(f.value), f"{f.n:,}", f.unit]
-             for f in figures if f.scope == "overall"],
-            [False, False, False, True, True, False],
-        )
-        self.excludedTable = _table(
-            ["left out, or counted", "count"],
-            [[what, f"{count:,}"] for what, count in render.excluded_rows(report)],
-            [False, True],
-        )
+        self.overviewTable = _table(tables.overall)
+        self.excludedTable = _table(tables.excluded.renamed({"what": "left out, or counted"}))
         self.overviewPage.fill([
             [self.overviewTable, *_svgs(charts, "overall")],
             [_heading("What was counted and what was left out")],
             [self.excludedTable],
         ])
 
-        blocks = report["blocks"]
-        self.blocksTable = _table(
-            ["label", "α", "n blocks", "judgements"],
-            [[label, fmt(e["alpha"]), f"{e['n_units']:,}", f"{e['n_judgements']:,}"]
-             for label, e in blocks["per_label"].items()],
-            [False, True, True, True],
-        )
-        confusion_header, confusion_rows = render.confusion_table(report)
-        self.confusionTable = _table(confusion_header, confusion_rows,
-                                     [False] + [True] * (len(confusion_header) - 1))
+        self.blocksTable = _table(tables.blocks)
+        self.confusionTable = _table(tables.confusion)
         self.blocksPage.fill([
             [self.blocksTable, *_svgs(charts, "blocks_per_label")],
-            [_heading(render.confusion_title(report))],
+            [_heading(tables.confusion.title)],
             [self.confusionTable],
         ])
 
-        self.spansTable = _table(
-            render.SPAN_LABEL_HEADER,
-            [render.span_label_row(label, e) for label, e in report["spans"]["per_label"].items()],
-            [False] + [True] * (len(render.SPAN_LABEL_HEADER) - 1),
-        )
-        note = QLabel(render.TOKEN_ALPHA_NOTE.replace(
-            "Definitions at the end.", "Definitions: in the report saved as HTML or JSON."))
-        note.setWordWrap(True)
-        self.spansPage.fill([[self.spansTable, *_svgs(charts, "spans_per_label")], [note]])
+        self.spansTable = _table(tables.spans)
+        notes = [QLabel(text.replace(DEFINITIONS_AT_THE_END,
+                                     "Definitions: in the report saved as HTML or JSON."))
+                 for text in tables.spans.notes]
+        for note in notes:
+            note.setWordWrap(True)
+        self.spansPage.fill([[self.spansTable, *_svgs(charts, "spans_per_label")],
+                             *[[note] for note in notes]])
 
-        self.relationsTable = _table(
-            ["label", "F1 strict", "F1 matched", "n compared"],
-            [[label, fmt(e["f1_strict"]), fmt(e["f1_matched"]), f"{e['n_compared']:,}"]
-             for label, e in report["relations"]["per_label"].items()],
-            [False, True, True, True],
-        )
-        self.docLabelsTable = _table(
-            ["document label", "metric", "α", "n documents", "ratings"],
-            [[name, e["metric"], fmt(e["alpha"]), f"{e['n_units']:,}", f"{e['n_values']:,}"]
-             for name, e in report["doc_labels"].items()],
-            [False, False, True, True, True],
-        )
+        self.relationsTable = _table(tables.relations)
+        self.docLabelsTable = _table(tables.doc_labels.renamed({"label": "document label"}))
         self.relationsPage.fill([
             [self.relationsTable, *_svgs(charts, "relations_per_label")],
-            [_heading("Document labels")],
+            [_heading(tables.doc_labels.title)],
             [self.docLabelsTable],
         ])
 
-        header, rows = render.pair_table(report)
-        self.pairsTable = _table(header, rows, [False] + [True] * (len(header) - 1))
+        self.pairsTable = _table(tables.pairs)
         maps = [_svg(svg) for key, svg in charts.items() if key.startswith("pairs_")]
         self.pairsPage.fill([[self.pairsTable],
                              *[maps[i : i + 2] for i in range(0, len(maps), 2)]])
@@ -551,7 +529,7 @@ class AgreementWindow(QMainWindow):
         self.documentsModel.set_documents(report["documents"])
         self.documentsView.resizeColumnsToContents()
         self.documentsView.horizontalHeader().setSectionResizeMode(
-            6, QHeaderView.ResizeMode.Stretch)
+            DocumentsModel.COLUMNS.index("title"), QHeaderView.ResizeMode.Stretch)
         self.adjudicateButton.setEnabled(bool(report["documents"]))
         self.reportReady.emit(report)
 

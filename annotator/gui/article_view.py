@@ -60,6 +60,7 @@ from annotator.core.layers import Layer, Look
 from annotator.core.offsets import OffsetMap
 from annotator.core.schema import Schema
 from annotator.core.snap import block_at, blocks_in_range
+from annotator.core.suggestion_payload import AttributionPayload
 from annotator.gui import theme
 from annotator.services.annotation import OpenedDocument
 from annotator.store.annotations import Annotations, RelationData, SpanData
@@ -872,15 +873,11 @@ def _block_index(sug: SuggestionRow, blocks: list[tuple[int, int]]) -> int | Non
 
 def _parts(sug: SuggestionRow) -> list[tuple[int, int, str]]:
     """A span-level suggestion's drawn parts: an attribution's source, cue and content
-    in their own labels (the whole as SOURCE if it names no parts), else itself."""
+    in their own labels, else itself."""
     if sug.layer != "attribution":
         return [(sug.start, sug.end, sug.label)]
-    parts = []
-    for key, label in (("source", "SOURCE"), ("cue", "CUE"), ("content", "CONTENT")):
-        pair = sug.attrs.get(key)
-        if isinstance(pair, list | tuple) and len(pair) == 2:
-            parts.append((int(pair[0]), int(pair[1]), label))
-    return parts or [(sug.start, sug.end, "SOURCE")]
+    payload = AttributionPayload.decode(sug.attrs)
+    return payload.labelled_parts() if payload is not None else []
 
 
 def _make_format(look: Look, colors: dict[str, str]) -> QTextCharFormat:

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.keymap import Keymap
+from annotator.core.vocabulary import RESERVED_ANNOTATORS
 from annotator.services.retraining import DEFAULT_RETRAIN_EVERY
-from annotator.store.annotations import RESERVED_NAMES
 
 
 def system_user() -> str:
@@ -42,7 +42,7 @@ def name_problem(name: str) -> str | None:
     name = name.strip()
     if not name:
         return "Enter a name."
-    if name in RESERVED_NAMES:
+    if name in RESERVED_ANNOTATORS:
         return f"“{name}” is reserved; choose another name."
     if len(name) > 200:
         return "That name is too long."

@@ -18,12 +18,12 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from annotator.core.vocabulary import OPEN_STATUSES, STATUSES, Status
 from annotator.gui import icons, theme
 
 PAGE = 200
 DocumentIdRole = Qt.ItemDataRole.UserRole + 1
 StatusRole = Qt.ItemDataRole.UserRole + 2
-STATUSES = ("todo", "in_progress", "done", "skipped")
 _Index = QModelIndex | QPersistentModelIndex
 
 TitleLoader = Callable[[Sequence[int]], dict[int, tuple[str, str]]]
@@ -120,7 +120,7 @@ class DocumentListModel(QAbstractListModel):
         return list(self._all_ids)
 
     def status(self, doc_id: int) -> str:
-        return self._statuses.get(doc_id, "todo")
+        return self._statuses.get(doc_id, Status.TODO)
 
     def doc_id(self, row: int) -> int | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -142,7 +142,7 @@ class DocumentListModel(QAbstractListModel):
         base = self._all_ids if self._search is None else self._search
         if self._search is None:
             found = Counter(self._statuses.values())
-            found["todo"] = len(base) - sum(v for k, v in found.items() if k != "todo")
+            found[Status.TODO] = len(base) - sum(v for k, v in found.items() if k != Status.TODO)
         else:
             found = Counter(self.status(i) for i in base)
         return {s: found.get(s, 0) for s in STATUSES} | {"all": len(base)}
@@ -155,7 +155,7 @@ class DocumentListModel(QAbstractListModel):
     def set_status(self, doc_id: int, status: str) -> None:
         """Record a status change; the row stays listed until the filter is re-applied
         (a row vanishing under the reader's eyes is disorienting)."""
-        if status == "todo":
+        if status == Status.TODO:
             self._statuses.pop(doc_id, None)
         else:
             self._statuses[doc_id] = status
@@ -191,6 +191,6 @@ class DocumentListModel(QAbstractListModel):
             n = len(pool)
             for k in range(n):
                 candidate = pool[(start + k) % n]
-                if candidate != doc_id and self.status(candidate) in ("todo", "in_progress"):
+                if candidate != doc_id and self.status(candidate) in OPEN_STATUSES:
                     return candidate
         return None

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import InputError
 from annotator.core.split import parse_split
+from annotator.core.vocabulary import GOLD, SUGGESTIONS
 from annotator.services.export import FORMATS, ExportOptions, export, parse_statuses
 from annotator.store.annotations import annotator_names
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 SUFFIX = {"jsonl": ".jsonl", "spacy": ".spacy", "prodigy": ".jsonl"}
-WHOSE = ["me", "annotator", "all", "gold", "suggestions"]
+WHOSE = ["me", "annotator", "all", GOLD, SUGGESTIONS]
 
 
 class ExportDialog(QDialog):
@@ -111,8 +112,8 @@ class ExportDialog(QDialog):
             annotators=((self.window_.service.name,) if whose == "me" else
                         (self.annotatorBox.currentText(),) if whose == "annotator" else ()),
             all_annotators=whose == "all",
-            gold=whose == "gold",
-            suggestions=whose == "suggestions",
+            gold=whose == GOLD,
+            suggestions=whose == SUGGESTIONS,
             statuses=parse_statuses(self.statusBox.currentText()),
             split=parse_split(self.splitEdit.text()) if self.splitCheck.isChecked() else None,
             seed=self.seedBox.value(),

@@ -10,9 +10,10 @@ document list has the focus, never while typing in the search box or an attribut
 field; everything with a modifier is window-wide. What the keys do to the document is
 in ``labelling.py``.
 
-Linking (Ctrl+L) uses the *span selection*: clicking a span in the article selects it,
-Ctrl+click (or Ctrl+Space on the span under the cursor) adds or removes one, and the
-Spans list in the panel offers the same multi-selection by mouse or keyboard.
+Linking (Ctrl+L) uses the *pick*: clicking a span in the article picks it, Ctrl+click
+(or Ctrl+Space on the span under the cursor) adds one, a newly made span joins the pick
+(replacing a picked span of the same role), and the Spans list offers the same by mouse,
+context menu or drag.
 """
 
 from __future__ import annotations
@@ -40,13 +41,14 @@ from PySide6.QtWidgets import (
 from annotator.core import keymap as keymap_mod
 from annotator.core import schema as schema_mod
 from annotator.core.errors import InputError
+from annotator.core.vocabulary import STATUSES
 from annotator.gui import dock_layout, icons, project_menu, theme, window_state
 from annotator.gui.actions import build_actions, build_toolbar, fill_menus
 from annotator.gui.annotation_panel import AnnotationPanel
 from annotator.gui.article_view import ArticleView
 from annotator.gui.commands import ServiceCommand, SetStatus
 from annotator.gui.dialogs import AnnotatorNameDialog, KeyHelpDialog, SettingsDialog, system_user
-from annotator.gui.document_model import STATUSES, DocumentIdRole, DocumentListModel
+from annotator.gui.document_model import DocumentIdRole, DocumentListModel
 from annotator.gui.label_palette import LabelPalette
 from annotator.gui.labelling import LabellingMixin
 from annotator.gui.retraining import Retrainer

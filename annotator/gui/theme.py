@@ -16,6 +16,8 @@ import zlib
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
 
+from annotator.core.vocabulary import Status
+
 READING_FAMILIES = ["Inter", "Segoe UI", "Noto Sans", "Source Sans 3", "Cantarell",
                     "Ubuntu", "Helvetica Neue", "Arial", "DejaVu Sans"]
 DEFAULT_POINT_SIZE = 12.0
@@ -30,10 +32,10 @@ ENTITY_COLORS = {
     "WORK_OF_ART": "#c0ca33", "LANGUAGE": "#039be5",
 }
 
-STATUS_COLORS = {"todo": "#9e9e9e", "in_progress": "#f9a825", "done": "#43a047",
-                 "skipped": "#8d6e63"}
-STATUS_TEXT = {"todo": "To do", "in_progress": "In progress", "done": "Done",
-               "skipped": "Skipped"}
+STATUS_COLORS = {Status.TODO: "#9e9e9e", Status.IN_PROGRESS: "#f9a825", Status.DONE: "#43a047",
+                 Status.SKIPPED: "#8d6e63"}
+STATUS_TEXT = {Status.TODO: "To do", Status.IN_PROGRESS: "In progress", Status.DONE: "Done",
+               Status.SKIPPED: "Skipped"}
 
 
 def palette() -> QPalette:

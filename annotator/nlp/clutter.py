@@ -8,8 +8,9 @@ such block, naming the rule that fired so an annotator can judge the suggestion 
 
 Deciding works in three layers, because no single one is enough:
 
-1. **What a block says** (:mod:`annotator.nlp.clutter_rules`): whole-block patterns and
-   lexicons ("Back to top", "Captcha *", "By Anas al-Bar |", "© 2024 ...").
+1. **What a block says** (:mod:`annotator.nlp.clutter_rules` over the rules and word
+   lists of ``resources/clutter/block_rules.toml`` and ``lexicon.toml``): whole-block
+   patterns and lexicons ("Back to top", "Captcha *", "By Anas al-Bar |", "© 2024 ...").
 2. **Where it sits**: a header such as "Most popular" or "How to donate" labels the short
    blocks under it; a title and a date line in a row are an entry of a list of other
    stories; a heading takes the label of the box it introduces; runs of "key: value"
@@ -75,7 +76,7 @@ _BOX_RULE = {RELATED: "related_list", PROMO: "promo_box", WIDGET: "widget_box",
 # a headed box, and inside the article body a far clearer one than after it.
 _OFFTOPIC_SECTION = 0.12
 _OFFTOPIC_SECTION_NAMELESS = 0.19  # when it shares not a single name with the article
-_OFFTOPIC_BLOCK_TAIL = 0.15  # after other clutter, or opened by "Meanwhile," / "Elsewhere,"
+_OFFTOPIC_BLOCK_TAIL = 0.15  # past the body's last paragraph, or that one after clutter
 _OFFTOPIC_BLOCK_NEAR = 0.05  # the article's last paragraph(s), no clutter in between
 _OFFTOPIC_BLOCK_BODY = 0.0  # between the article's paragraphs: no shared term at all
 _MIN_TERMS = 8

@@ -8,9 +8,9 @@ Storage shape per layer:
 - ``entity``: label = entity type, offsets of the entity.
 - ``block``: label = boilerplate category, offsets of the block, ``attrs.block_index``.
 - ``claim``: label ``CLAIM``, offsets of the sentence, ``attrs.checkworthy``.
-- ``attribution``: label ``ATTRIBUTION``, offsets covering all parts; ``attrs.source``,
-  ``attrs.cue`` and ``attrs.content`` are ``[start, end]`` (or null), beside the
-  source's ``naming``/``kind``, ``quote_type`` and any ``intermediary``.
+- ``attribution``: label ``ATTRIBUTION``, offsets covering all parts; ``attrs`` is an
+  ``AttributionPayload`` encoded (``core.suggestion_payload``): the parts' offsets
+  beside the source's ``naming``/``kind``, ``quote_type`` and any ``intermediary``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from annotator.core.suggestion_payload import AttributionPayload
 from annotator.nlp import attribution, attribution_learning, block_classifier, claims, entities
 from annotator.nlp.block_model import TreeModel, default_model
 from annotator.nlp.model import LoadedModel
@@ -78,10 +79,6 @@ def pipeline_version(model: LoadedModel, block_model: TreeModel | None = None) -
         block_model if block_model is not None else default_model()))
 
 
-def _pair(ref: Any) -> list[int] | None:
-    return None if ref is None else [int(ref[0]), int(ref[1])]
-
-
 def block_suggestions(
     text: str, blocks: Sequence[tuple[int, int]], doc: Any = None, *,
     evidence: Sequence[dict[str, Any] | None] | None = None,
@@ -110,14 +107,10 @@ def doc_suggestions(doc: Any, model: LoadedModel,
         out.append({"layer": "claim", "label": "CLAIM", "start": claim.start, "end": claim.end,
                     "score": claim.score, "rule": claim.rule, "attrs": dict(claim.attrs)})
     for att in attribution_learning.suggest(doc, attribution_model):
-        parts = [p for p in (att.source, att.cue, att.content) if p is not None]
-        out.append({
-            "layer": "attribution", "label": "ATTRIBUTION",
-            "start": min(p[0] for p in parts), "end": max(p[1] for p in parts),
-            "score": att.score, "rule": att.rule,
-            "attrs": {**dict(att.attrs), "source": _pair(att.source), "cue": _pair(att.cue),
-                      "content": _pair(att.content)},
-        })
+        payload = AttributionPayload.of(att.source, att.cue, att.content, att.attrs)
+        start, end = payload.extent
+        out.append({"layer": "attribution", "label": "ATTRIBUTION", "start": start, "end": end,
+                    "score": att.score, "rule": att.rule, "attrs": payload.encode()})
     return out
 
 

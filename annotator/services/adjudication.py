@@ -44,15 +44,14 @@ from annotator.core.merge_majority import (
     Version,
     merge,
 )
+from annotator.core.vocabulary import GOLD, RESERVED_ANNOTATORS, Status
 from annotator.services.agreement import compute_document, project_schema
 from annotator.services.annotation import AnnotationService
 from annotator.store import Project
 from annotator.store import agreement_queries as q
 from annotator.store import annotations as db
-from annotator.store.annotations import RESERVED_NAMES, Annotations, RelationData, SpanData
+from annotator.store.annotations import Annotations, RelationData, SpanData
 from annotator.store.documents import document_blocks, get_document, get_document_by_hash
-
-GOLD = "gold"
 
 Attrs = tuple[tuple[str, Any], ...]
 """Attributes frozen into a sorted tuple so versions can be compared and hashed."""
@@ -148,7 +147,7 @@ def to_doc_annotations(versions: DocumentVersions) -> DocAnnotations:
     """The document in the agreement report's terms (for ``document_report``)."""
     works = {
         name: AnnotatorWork(
-            versions.statuses.get(name, "todo"),
+            versions.statuses.get(name, Status.TODO),
             dict(data.blocks),
             [SpanUnit(s.uid, s.start, s.end, s.label) for s in data.spans],
             [RelationUnit(r.head, r.child, r.label, r.cue) for r in data.relations],
@@ -173,7 +172,7 @@ def load(
         statuses = q.works_of(session, doc.id)
         known = q.annotator_ids(session)
         if annotators is None:
-            people = sorted(n for n, s in statuses.items() if n not in RESERVED_NAMES)
+            people = sorted(n for n, s in statuses.items() if n not in RESERVED_ANNOTATORS)
             done = [name for name in people if statuses[name] == DONE]
             chosen = done or people
         else:

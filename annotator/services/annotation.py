@@ -16,6 +16,8 @@ from typing import Any
 
 from annotator.core import schema as schema_mod
 from annotator.core.errors import InputError
+from annotator.core.suggestion_payload import PART_LABELS, AttributionPayload
+from annotator.core.vocabulary import RESERVED_ANNOTATORS, STATUSES, role_for
 from annotator.store import Project
 from annotator.store import annotations as db
 from annotator.store import suggestions as sugg_db
@@ -28,8 +30,6 @@ from annotator.store.documents import (
 )
 from annotator.store.engine import retry_when_busy
 from annotator.store.suggestions import SuggestionRow
-
-STATUSES = ("todo", "in_progress", "done", "skipped")
 
 
 def new_uid() -> str:
@@ -83,15 +83,13 @@ class AnnotationService:
         name = annotator.strip()
         if not name:
             raise InputError("annotator name is empty")
-        if name in db.RESERVED_NAMES and not allow_reserved:
+        if name in RESERVED_ANNOTATORS and not allow_reserved:
             raise InputError(f"the annotator name {name!r} is reserved")
         self.project = project
         self.name = name
         self.schema = schema_mod.from_dict(project.get_setting("schema"))
         with project.session() as session:
-            self.annotator_id = db.get_or_create_annotator(
-                session, name, "lead" if name == "gold" else "annotator"
-            )
+            self.annotator_id = db.get_or_create_annotator(session, name, role_for(name))
 
     # -- reading ---------------------------------------------------------------------
     def load(self, document_id: int) -> Annotations:
@@ -430,20 +428,15 @@ class _ReviewPlan:
                         self.schema.relations[0] if self.schema.relations else None)
         if relation is None:
             raise InputError("the label schema has no relation to accept attributions into")
-        attrs = row.attrs
-        source = _part(attrs, "source", "source_span")
-        cue = _part(attrs, "cue", "cue_span")
-        child_label, child = "CONTENT", _part(attrs, "content", "content_span")
-        if child is None and _part(attrs, "claim", "claim_span") is not None:
-            child_label, child = "CLAIM", _part(attrs, "claim", "claim_span")
-        if child is None and source is not None and (row.start, row.end) != source:
-            child = (row.start, row.end)
-        if source is None or child is None:
+        payload = AttributionPayload.decode(row.attrs)
+        if payload is None or payload.source is None:
             raise InputError("this attribution suggestion names no source or no content span")
-        source_attrs = {**attrs, **(attrs.get("source_attrs") or {})}
-        head = self._span(relation.head[0], *source, source_attrs)
-        child_uid = self._span(child_label, *child, attrs.get("content_attrs") or {})
-        cue_uid = self._span(relation.cue[0], *cue, {}) if cue and relation.cue else None
+        # The schema decides which attributes each label keeps (``_span`` filters them).
+        attrs = dict(payload.attrs)
+        head = self._span(relation.head[0], *payload.source, attrs)
+        child_uid = self._span(PART_LABELS["content"], *payload.content, {})
+        cue_uid = (self._span(relation.cue[0], *payload.cue, {})
+                   if payload.cue and relation.cue else None)
         for rel in [*self.current.relations, *self.relations]:
             if (rel.label, rel.head, rel.child) == (relation.name, head, child_uid):
                 return
@@ -451,15 +444,3 @@ class _ReviewPlan:
                      if k in relation.attrs and v in relation.attrs[k]}
         self.relations.append(RelationData(new_uid(), relation.name, head, child_uid, cue_uid,
                                            rel_attrs))
-
-
-def _part(attrs: dict[str, Any], *names: str) -> tuple[int, int] | None:
-    """An attribution part's offsets, given as [start, end] or {"start":, "end":}."""
-    for name in names:
-        value = attrs.get(name)
-        if isinstance(value, dict):
-            value = (value.get("start"), value.get("end"))
-        if (isinstance(value, list | tuple) and len(value) == 2
-                and all(isinstance(v, int) for v in value) and value[0] < value[1]):
-            return int(value[0]), int(value[1])
-    return None

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
+from annotator.core.vocabulary import RESERVED_ANNOTATORS
 from annotator.store import Project
 from annotator.store import agreement_queries as q
-from annotator.store.annotations import RESERVED_NAMES
 
 MANIFEST = "assignment.json"
 _SAFE_NAME = re.compile(r"^[\w.@+-]+$")
@@ -65,7 +65,7 @@ def check_names(names: Sequence[str]) -> list[str]:
     if not chosen:
         raise InputError("--annotators: give annotator names separated by commas")
     for name in chosen:
-        if name in RESERVED_NAMES:
+        if name in RESERVED_ANNOTATORS:
             raise InputError(f"--annotators: {name!r} is reserved, not an annotator")
         if not _SAFE_NAME.match(name) or not name.strip("."):
             raise InputError(f"--annotators: {name!r} cannot be a file name; use letters, "

@@ -51,17 +51,18 @@ from annotator.core import schema as schema_mod
 from annotator.core import untrusted
 from annotator.core.blocks import segment
 from annotator.core.errors import InputError
-from annotator.core.export_record import SUGGESTIONS, IncomingRecord, parse_record
+from annotator.core.export_record import IncomingRecord, parse_record
 from annotator.core.text import normalise_newlines, sha256
 from annotator.core.title import pick_title
+from annotator.core.vocabulary import SUGGESTIONS
 from annotator.store import Project, Session
 from annotator.store import merge_queries as mq
 from annotator.store.annotations import Annotations, RelationData, SpanData
 from annotator.store.documents import NewDocument
 from annotator.store.models import utcnow
 
-BATCH = 500  # records per transaction: about a quarter second of writing
-BATCH_CHARS = 4_000_000
+BATCH = 250  # records per transaction: about a tenth of a second of writing
+BATCH_CHARS = 2_000_000
 SNIFF_BYTES = 64 * 1024 * 1024  # a first line longer than this is not an export record
 _UID_NAMESPACE = uuid.UUID("6f6b0a52-3f0c-4f4c-9b43-5a1f7d1f2c10")
 

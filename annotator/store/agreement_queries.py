@@ -39,7 +39,8 @@ from annotator.core.agreement.data import (
     SpanUnit,
 )
 from annotator.core.agreement.tokenizer import span_tokens
-from annotator.store.annotations import RESERVED_NAMES, Annotations
+from annotator.core.vocabulary import RESERVED_ANNOTATORS, role_for
+from annotator.store.annotations import Annotations
 from annotator.store.documents import NewDocument
 from annotator.store.models import (
     Annotator,
@@ -76,7 +77,7 @@ def select_annotators(
     """
     known = annotator_ids(session)
     if names is None:
-        return {id_: name for name, id_ in sorted(known.items()) if name not in RESERVED_NAMES}
+        return {id_: name for name, id_ in sorted(known.items()) if name not in RESERVED_ANNOTATORS}
     return {known[name]: name for name in dict.fromkeys(names) if name in known}
 
 
@@ -506,8 +507,7 @@ def insert_annotated(
         return 0
     known = annotator_ids(session)
     for name in sorted({name for work in works for name in work} - known.keys()):
-        session.execute(insert(Annotator).values(name=name, role="lead" if name == "gold"
-                                                 else "annotator"))
+        session.execute(insert(Annotator).values(name=name, role=role_for(name)))
     known = annotator_ids(session)
     next_doc = (session.scalar(select(func.max(Document.id))) or 0) + 1
     next_span = (session.scalar(select(func.max(Span.id))) or 0) + 1

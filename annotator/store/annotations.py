@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from annotator.core.vocabulary import RESERVED_ANNOTATORS
 from annotator.store.models import (
     Annotator,
     BlockLabel,
@@ -24,7 +25,7 @@ from annotator.store.models import (
     utcnow,
 )
 
-RESERVED_NAMES = {"gold", "suggestions"}
+RESERVED_NAMES = RESERVED_ANNOTATORS  # the name store callers have long imported
 
 
 @dataclass(frozen=True, slots=True)

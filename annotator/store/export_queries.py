@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, String, delete, func, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
+from annotator.core.vocabulary import role_for
 from annotator.store.annotations import Annotations
 from annotator.store.documents import NewDocument, block_rows
 from annotator.store.models import (
@@ -41,7 +42,6 @@ from annotator.store.models import (
 from annotator.store.suggestions import SuggestionRow
 
 PAGE = 500  # documents per page; also keeps every IN list under parameter limits
-SUGGESTIONS = "suggestions"
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,8 +476,7 @@ def bulk_insert(session: Session, items: Sequence[BulkDocument]) -> int:
     names = {name for item in items for name in item.labels}
     known = annotators(session)
     for name in sorted(names - known.keys()):
-        session.execute(insert(Annotator).values(name=name,
-                                                 role="lead" if name == "gold" else "annotator"))
+        session.execute(insert(Annotator).values(name=name, role=role_for(name)))
     known = annotators(session)
     next_doc = (session.scalar(select(func.max(Document.id))) or 0) + 1
     next_span = (session.scalar(select(func.max(Span.id))) or 0) + 1

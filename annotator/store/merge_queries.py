@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.core.fingerprint import fingerprint
+from annotator.core.vocabulary import role_for
 from annotator.store.annotations import Annotations, RelationData, SpanData
 from annotator.store.documents import NewDocument
 from annotator.store.models import (
@@ -84,7 +85,7 @@ def annotator_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
     missing = [name for name in wanted if name not in found]
     if missing:
         conn.execute(insert(Annotator), [
-            {"name": name, "role": "lead" if name == "gold" else "annotator"} for name in missing
+            {"name": name, "role": role_for(name)} for name in missing
         ])
         for chunk in _chunks(missing):
             found.update((k, v) for k, v in conn.execute(

@@ -14,10 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from annotator.core.vocabulary import GOLD, SUGGESTIONS, Status
 from annotator.store.documents import block_evidence, block_repeats, document_blocks
 from annotator.store.models import Annotator, BlockLabel, Document, Progress, Relation, Span
-
-GOLD = "gold"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +36,7 @@ def labelled_document_ids(session: Session) -> dict[int, int]:
         select(Progress.document_id, Progress.annotator_id, Annotator.name,
                Progress.updated_at)
         .join(Annotator, Annotator.id == Progress.annotator_id)
-        .where(Progress.status == "done", Annotator.name != "suggestions")
+        .where(Progress.status == Status.DONE, Annotator.name != SUGGESTIONS)
         .order_by(Progress.document_id, Progress.updated_at)
     ).all()
     chosen: dict[int, tuple[int, bool]] = {}

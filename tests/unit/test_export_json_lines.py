@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from annotator.services.export import _dumps, _finite, _record_finite
+from annotator.services.export_lines import _dumps, _finite, _record_finite
 
 
 class Kind(StrEnum):

@@ -1,4 +1,5 @@
-"""The keymap built from the label schema: DESIGN.md's keys, and clashes refused."""
+"""The keymap built from the label schema: the default schema's keys (resources/schema.toml,
+see docs/architecture.md), and clashes refused."""
 
 from __future__ import annotations
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-DONE = "done"
+from annotator.core.vocabulary import RESERVED_ANNOTATORS as RESERVED_ANNOTATORS
+from annotator.core.vocabulary import Status
+
+DONE = Status.DONE
 """Only work with this status counts: half-finished work would read as disagreement."""
 
 DEFAULT_BLOCK_LABEL = "content"
 """What an unmarked block of a done document means: the annotator saw it and left it."""
-
-RESERVED_ANNOTATORS = frozenset({"gold", "suggestions"})
-"""Not people: adjudicated and machine labels are left out unless asked for by name."""
 
 
 @dataclass(frozen=True, slots=True)
