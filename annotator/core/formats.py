@@ -205,3 +205,34 @@ def parse(data: bytes, suffix: str, where: str, encoding: str | None = None) -> 
         f"unsupported file type {suffix or '(none)'}; use .txt, .jsonl, .jsonl.gz, .html or "
         ".htm", where=where
     )
+
+
+def record_lines(stream: IO[bytes]) -> Iterator[tuple[int, int, str | InputError]]:
+    """The records of a JSONL byte stream: (line number, bytes read so far, text or the
+    error for that line); blank lines are skipped. A line over ``MAX_RECORD_BYTES`` is
+    refused and skipped without being held in memory, so a merge of any size stays
+    bounded, plain or gzipped alike."""
+    done = 0
+    number = 0
+    while True:
+        raw = stream.readline(MAX_RECORD_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        done += len(raw)
+        if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the record
+                raw = stream.readline(MAX_RECORD_BYTES)
+                done += len(raw)
+            yield number, done, InputError(
+                f"record is over the {MAX_RECORD_BYTES // 2**20} MB limit for one line")
+            continue
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            text = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            yield number, done, InputError(f"not valid UTF-8 (byte {exc.start} of the line)")
+            continue
+        if text.strip():
+            yield number, done, text

@@ -59,6 +59,7 @@ from annotator.core.formats import (
     file_kind,
     parse,
     read_jsonl,
+    record_lines,
 )
 from annotator.core.terminal import printable
 from annotator.core.text import MAX_BYTES, sha256
@@ -286,31 +287,8 @@ def _is_export(path: Path, kind: str) -> bool:
 
 def _gz_lines(path: Path) -> Iterator[tuple[int, int, str | InputError]]:
     """``merge_file``'s lines of a gzipped export file: (number, bytes read, text or error)."""
-    done = 0
     with gzip.open(path, "rb") as stream:
-        number = 0
-        while True:
-            raw = stream.readline(MAX_RECORD_BYTES + 1)
-            if not raw:
-                return
-            number += 1
-            done += len(raw)
-            if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
-                while raw and not raw.endswith(b"\n"):  # skip the rest of the record
-                    raw = stream.readline(MAX_RECORD_BYTES)
-                    done += len(raw)
-                yield number, done, InputError(
-                    f"record is over the {MAX_RECORD_BYTES // 2**20} MB limit for one line")
-                continue
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            try:
-                text = raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError as exc:
-                yield number, done, InputError(f"not valid UTF-8 (byte {exc.start} of the line)")
-                continue
-            if text.strip():
-                yield number, done, text
+        yield from record_lines(stream)
 
 
 # -- preparing ------------------------------------------------------------------------------

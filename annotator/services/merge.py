@@ -52,6 +52,7 @@ from annotator.core import untrusted
 from annotator.core.blocks import segment
 from annotator.core.errors import InputError
 from annotator.core.export_record import IncomingRecord, parse_record
+from annotator.core.formats import record_lines
 from annotator.core.text import normalise_newlines, sha256
 from annotator.core.title import pick_title
 from annotator.core.vocabulary import SUGGESTIONS
@@ -112,19 +113,8 @@ def is_export_file(path: Path) -> bool:
 
 def _lines(path: Path) -> Iterator[tuple[int, int, str | InputError]]:
     """(line number, bytes read so far, text or the error for that line)."""
-    done = 0
     with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            done += len(raw)
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            try:
-                text = raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError as exc:
-                yield number, done, InputError(f"not valid UTF-8 (byte {exc.start} of the line)")
-                continue
-            if text.strip():
-                yield number, done, text
+        yield from record_lines(fh)
 
 
 # -- comparing ------------------------------------------------------------------------------

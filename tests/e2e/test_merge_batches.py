@@ -226,3 +226,25 @@ def test_a_deeply_nested_first_record_is_one_line(tmp_path: Path, first: str) ->
     assert result.returncode == 2
     assert [line for line in result.stderr.splitlines() if "annotator:" in line] == [
         f"annotator: error: {path}:1: JSON nested too deeply (over 64 levels)"]
+
+
+def test_an_over_long_record_is_refused_and_the_rest_merged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain and gzipped export files share one line reader: a record over the per-line
+    limit is one refusal, read past without holding it, and the records after it merge."""
+    first, second = (record(article(n), "bob", [("x", "SOURCE", "The spokesman")], [])
+                     for n in (3, 4))
+    big = record(article(5) + " padding" * 400, "bob", [], [])
+    path = write(tmp_path / "bob.jsonl", [first, big, second])
+    limit = len(json.dumps(big, ensure_ascii=False)) - 10
+    assert len(json.dumps(first, ensure_ascii=False)) < limit
+    monkeypatch.setattr("annotator.core.formats.MAX_RECORD_BYTES", limit)
+    project = open_project(tmp_path / "lead.sqlite")
+    try:
+        counts = merge_paths(project, [path])
+        assert counts.merged == 2
+        assert counts.refused == [f"{path}:2: record is over the 0 MB limit for one line"]
+        assert set(stored(project)) == {(first["id"], "bob"), (second["id"], "bob")}
+    finally:
+        project.close()
