@@ -37,11 +37,9 @@ versions. They are reported in one line per file.
 
 from __future__ import annotations
 
-import gc
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -53,6 +51,7 @@ from annotator.core.blocks import segment
 from annotator.core.errors import InputError
 from annotator.core.export_record import IncomingRecord, parse_record
 from annotator.core.formats import record_lines
+from annotator.core.gc_pause import gc_paused
 from annotator.core.text import normalise_newlines, sha256
 from annotator.core.title import pick_title
 from annotator.core.vocabulary import SUGGESTIONS
@@ -453,7 +452,7 @@ def _write_batch(
         delta = MergeCounts()
         suggestions: list[int] = []
         try:
-            with project.session() as session, _gc_paused():
+            with project.session() as session, gc_paused():
                 _decide_and_write(session, merger, batch, where, delta, suggestions)
         except mq.Conflict as exc:
             failure = exc
@@ -470,18 +469,6 @@ def _write_batch(
     counts.refused.append(f"{where}:{batch[0][0]}: could not be stored: {reason}")
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a batch makes its ~100,000 short-lived objects
-    (parsed records, row dicts), none of them in a cycle: the collector would sweep the
-    growing heap over and over. It runs again between batches."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _add(counts: MergeCounts, delta: MergeCounts) -> None:

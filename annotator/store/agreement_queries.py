@@ -237,16 +237,14 @@ def _page(
 _work_key = itemgetter(0, 1)
 
 
-def _tokens(
-    conn: Connection, low: int, high: int, ids: list[int], span_rows: list[tuple[Any, ...]]
-) -> tuple[dict[int, int], list[tuple[Any, ...]]]:
-    """Token counts of the page's documents done by two of ``ids``, and ``span_rows``
-    with each span's token range appended (``None, None`` elsewhere).
+def _texts_done_twice(
+    conn: Connection, low: int, high: int, ids: list[int]
+) -> list[tuple[Any, ...]]:
+    """(id, text) of the page's documents done by at least two of ``ids``, in id order.
 
     The done-twice test is a subquery, so the texts of documents the report does not
     count (most of a large project, usually) are never read. ``'done'`` is the one
-    literal besides integers that ``_fetch`` inlines: a constant, never user text.
-    """
+    literal besides integers that ``_fetch`` inlines: a constant, never user text."""
     done_twice = (
         select(Progress.document_id)
         .where(Progress.document_id.between(low, high), Progress.annotator_id.in_(ids),
@@ -254,8 +252,16 @@ def _tokens(
         .group_by(Progress.document_id)
         .having(func.count() >= 2)
     )
-    texts = _fetch(conn, select(Document.id, Document.text)
-                   .where(Document.id.in_(done_twice)).order_by(Document.id))
+    return _fetch(conn, select(Document.id, Document.text)
+                  .where(Document.id.in_(done_twice)).order_by(Document.id))
+
+
+def _tokens(
+    conn: Connection, low: int, high: int, ids: list[int], span_rows: list[tuple[Any, ...]]
+) -> tuple[dict[int, int], list[tuple[Any, ...]]]:
+    """Token counts of the page's documents done by two of ``ids``, and ``span_rows``
+    with each span's token range appended (``None, None`` elsewhere)."""
+    texts = _texts_done_twice(conn, low, high, ids)
     if not texts or not span_rows:
         counts = span_tokens([text or "" for _, text in texts], *(as_int([]),) * 3)[0]
         return (dict(zip((doc_id for doc_id, _ in texts), counts.tolist(), strict=True)),
@@ -395,15 +401,7 @@ def _token_ranges(
 ) -> tuple[dict[int, int], IntArray, IntArray]:
     """Token counts of the page's documents done by two of ``ids``, and each span's
     token range (-1 where the document is not tokenized or the span does not fit)."""
-    done_twice = (
-        select(Progress.document_id)
-        .where(Progress.document_id.between(low, high), Progress.annotator_id.in_(ids),
-               Progress.status == DONE)
-        .group_by(Progress.document_id)
-        .having(func.count() >= 2)
-    )
-    texts = _fetch(conn, select(Document.id, Document.text)
-                   .where(Document.id.in_(done_twice)).order_by(Document.id))
+    texts = _texts_done_twice(conn, low, high, ids)
     first = np.full(len(doc_ids), -1, dtype=np.int64)
     stop = np.full(len(doc_ids), -1, dtype=np.int64)
     if not texts or not len(doc_ids):

@@ -30,6 +30,7 @@ from bench_agreement import corpus  # noqa: E402
 
 from annotator.core.agreement import report  # noqa: E402
 from annotator.core.agreement.data import DocAnnotations  # noqa: E402
+from annotator.core.gc_pause import gc_paused  # noqa: E402
 from annotator.services import agreement  # noqa: E402
 from annotator.store import agreement_queries as q  # noqa: E402
 from annotator.store import open_project  # noqa: E402
@@ -116,7 +117,7 @@ def main() -> int:
             inputs = agreement.schema_inputs(agreement.project_schema(project))
             docs = agreement.load_columns(project, chosen)
             loaded = time.perf_counter()
-            with agreement.gc_paused():
+            with gc_paused():
                 result = report.build(docs, **inputs.kwargs())
             end = time.perf_counter()
         finally:
