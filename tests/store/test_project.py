@@ -31,6 +31,7 @@ def test_new_file_is_created_at_head_with_pragmas(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -16_384  # KiB
         assert MigrationContext.configure(conn).get_current_revision() == head_revision()
     assert project.get_setting("schema")["span"][0]["name"] == "CLAIM"
     project.close()
@@ -128,6 +129,43 @@ def test_opening_a_current_project_loads_no_alembic(tmp_path: Path) -> None:
     open_project(tmp_path / "p.annotator").close()
     code = ("import sys; from annotator.store import open_project; "
             f"open_project({str(tmp_path / 'p.annotator')!r}).close(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_new_project_is_stamped_as_alembic_stamps_it(tmp_path: Path) -> None:
+    """A new project writes Alembic's version table itself; the table and its row must
+    be exactly what ``alembic stamp head`` writes, or later upgrades would misread it."""
+    ours = tmp_path / "ours.annotator"
+    open_project(ours).close()
+    engine = create_engine(f"sqlite:///{tmp_path / 'alembic.sqlite'}")
+    with engine.begin() as conn:
+        Base.metadata.create_all(conn)
+        command.stamp(alembic_config(conn), "head")
+    engine.dispose()
+
+    def version_table(path: Path) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+        conn = sqlite3.connect(path)
+        try:
+            schema = conn.execute("SELECT type, name, sql FROM sqlite_master "
+                                  "WHERE tbl_name = 'alembic_version' ORDER BY name").fetchall()
+            rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+        finally:
+            conn.close()
+        return schema, rows
+
+    assert version_table(ours) == version_table(tmp_path / "alembic.sqlite")
+    assert version_table(ours)[1] == [(HEAD_REVISION,)]
+
+
+def test_creating_a_project_loads_no_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from annotator.store import open_project; "
+            f"open_project({str(tmp_path / 'new.annotator')!r}).close(); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
