@@ -15,7 +15,7 @@ from annotator.core.errors import InputError
 from annotator.paths import default_project
 
 if TYPE_CHECKING:
-    from annotator.store import Project
+    from annotator.services.project import Project
 
 FORMATS = ("text", "json", "html", "csv")
 
@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def open_existing(args: argparse.Namespace) -> Project:
     """The chosen project; a report on a project that does not exist is a usage error."""
-    from annotator.store import open_project
+    from annotator.services.project import open_project
 
     return open_project(getattr(args, "project", None) or default_project(), create=False)
 
@@ -77,7 +77,7 @@ def _write(out: Path, content: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.services.agreement import compute, parse_annotators  # numpy: only here
+    from annotator.services.agreement import LOADING, compute, parse_annotators  # numpy: only here
 
     if args.top is not None and args.top < 0:
         raise InputError("--top must be 0 (all) or more")
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with progress_bar("agreement", "doc") as update:
             report = compute(project, annotators, progress=lambda done, total, stage: (
-                update(done, total) if stage == "loading" else None))
+                update(done, total) if stage == LOADING else None))
         title = f"Agreement — {project.path.name if project.path else project.label}"
     finally:
         project.close()

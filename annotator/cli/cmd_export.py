@@ -9,6 +9,7 @@ from pathlib import Path
 
 from annotator.cli.common import progress_bar, project_from
 from annotator.core.split import parse_split
+from annotator.core.vocabulary import Status
 
 # The export service's formats (a test checks they agree); the service itself, and
 # what it imports, loads only when an export runs.
@@ -54,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--entities", action="store_true",
                         help="include entity suggestions (doc.ents in a DocBin; spans of the "
                         "suggestions record); left out by default")
-    parser.add_argument("--status", default="done", metavar="STATUS[,STATUS]",
+    parser.add_argument("--status", default=Status.DONE, metavar="STATUS[,STATUS]",
                         help="only documents the annotator has in this status: todo, "
                         "in_progress, done (default), skipped, or any")
     parser.add_argument("--split", metavar="NAME=FRACTION,...",
@@ -66,6 +67,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.core.jobs import counts
     from annotator.services.export import ExportOptions, export, parse_statuses
 
     options = ExportOptions(
@@ -84,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with progress_bar("exporting", "record") as update:
             summary = export(project, options, out, stream=sys.stdout.buffer if out is None
-                             else None, progress=update)
+                             else None, progress=counts(update))
     except BrokenPipeError:
         # The reader of standard output (``| head``) stopped early: not a failure.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

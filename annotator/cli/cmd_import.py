@@ -29,12 +29,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.core.jobs import counts
     from annotator.services.importing import import_paths  # lazy: keeps the CLI's start fast
 
     project = project_from(args)
     try:
         with progress_bar("importing", "file") as update:
-            summary = import_paths(project, args.paths, encoding=args.encoding, progress=update)
+            summary = import_paths(project, args.paths, encoding=args.encoding,
+                                   progress=counts(update))
     finally:
         project.close()
     for line in summary.refused:

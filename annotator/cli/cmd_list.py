@@ -6,7 +6,7 @@ import argparse
 
 from annotator.cli.common import project_from
 from annotator.core.terminal import printable
-from annotator.store.documents import list_documents
+from annotator.services.project import document_rows
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -21,8 +21,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     project = project_from(args)
     try:
-        with project.sessions() as session:
-            rows = list_documents(session)
+        rows = document_rows(project)
     finally:
         project.close()
     print(f"{'id':>6} {'done':>5} {'prog':>5} {'skip':>5} {'chars':>8}  title")

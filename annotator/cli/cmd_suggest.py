@@ -21,13 +21,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.core.jobs import counts
     from annotator.services.suggest import run_suggest  # spaCy: only when suggesting
 
     project = project_from(args)
     try:
         with progress_bar("suggesting", "doc") as update:
             summary = run_suggest(project, model_name=args.model, force=args.all,
-                                  progress=update)
+                                  progress=counts(update))
     finally:
         project.close()
     if summary.notice:

@@ -29,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.core.jobs import counts
     from annotator.services.block_models import store_attribution_model, store_block_model
     from annotator.services.retraining import retrain
     from annotator.services.training import train_attributions
@@ -45,13 +46,12 @@ def run(args: argparse.Namespace) -> int:
             # as the window trains: in a child process, recording the done count it
             # learnt from so the window's "every N done documents" counts from here
             summary, _count = retrain(project, with_base=not args.no_base,
-                                      progress=lambda done, total, _stage: update(done, total))
+                                      progress=counts(update))
         lines = summary.lines()
         if not args.blocks_only:
             with progress_bar("training attributions", "doc") as update:
-                learnt = train_attributions(
-                    project, model_name=args.model,
-                    progress=lambda done, total, _stage: update(done, total))
+                learnt = train_attributions(project, model_name=args.model,
+                                            progress=counts(update))
             lines += learnt.lines()
     finally:
         project.close()

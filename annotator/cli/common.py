@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from annotator.paths import default_project
-from annotator.store import Project, open_project
+from annotator.services.project import Project, open_project
 
 
 def project_from(args: argparse.Namespace) -> Project:

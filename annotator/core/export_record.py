@@ -2,7 +2,9 @@
 
 Pure functions, no spaCy and no SQLAlchemy: the caller supplies token offsets and the
 stored labels. The same module reads records back (``parse_record``) so that what
-``export`` writes and what ``import`` accepts cannot drift apart; the JSON Schema in
+``export`` writes and what ``import`` accepts cannot drift apart, and each span and
+relation item is written and read by its own type (``core.model``: ``to_record`` and
+``from_record``) once its record has been checked here. The JSON Schema in
 ``resources/export_record.schema.json`` describes the same shape for other tools.
 
 Offsets are code-point offsets into the canonical text, ``end`` exclusive; token
@@ -15,12 +17,13 @@ import hashlib
 import re
 import struct
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from annotator.core.agreement.data import DEFAULT_BLOCK_LABEL
 from annotator.core.errors import InputError
+from annotator.core.model import RelationData, SpanData
 from annotator.core.schema import Schema
 from annotator.core.text import sha256
 from annotator.core.vocabulary import STATUSES, Status
@@ -35,23 +38,6 @@ CLAIM, SOURCE, ATTRIBUTION = "CLAIM", "SOURCE", "ATTRIBUTION"
 ANONYMOUS_NAMING = frozenset({"unnamed", "vague"})
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _SPACES = re.compile(r"\s+")
-
-
-class SpanLike(Protocol):
-    uid: str
-    label: str
-    start: int
-    end: int
-    attrs: Mapping[str, Any]
-
-
-class RelationLike(Protocol):
-    uid: str
-    label: str
-    head: str
-    child: str
-    cue: str | None
-    attrs: Mapping[str, Any]
 
 
 # -- timestamps -------------------------------------------------------------------------
@@ -83,8 +69,8 @@ def _share(part: int, whole: int) -> float | None:
 def compute_metrics(
     blocks: Sequence[tuple[int, int]],
     block_labels: Mapping[int, str],
-    spans: Sequence[SpanLike],
-    relations: Sequence[RelationLike],
+    spans: Sequence[SpanData],
+    relations: Sequence[RelationData],
     text: str,
     boilerplate: Collection[str],
 ) -> dict[str, Any]:
@@ -150,9 +136,9 @@ def build_record(
     updated_at: datetime | None,
     blocks: Sequence[tuple[int, int]],
     block_labels: Mapping[int, str],
-    spans: Sequence[SpanLike],
+    spans: Sequence[SpanData],
     token_spans: Sequence[tuple[int, int]],
-    relations: Sequence[RelationLike],
+    relations: Sequence[RelationData],
     doc_labels: Mapping[str, str],
     boilerplate: Collection[str],
 ) -> dict[str, Any]:
@@ -176,18 +162,9 @@ def build_record(
             for index, (start, end) in enumerate(blocks)
         ],
         "spans": [
-            {
-                "id": s.uid, "start": s.start, "end": s.end, "label": s.label,
-                "text": text[s.start : s.end], "token_start": ts, "token_end": te,
-                "attrs": dict(s.attrs),
-            }
-            for s, (ts, te) in zip(spans, token_spans, strict=True)
+            s.to_record(text, ts, te) for s, (ts, te) in zip(spans, token_spans, strict=True)
         ],
-        "relations": [
-            {"id": r.uid, "head": r.head, "child": r.child, "cue": r.cue, "label": r.label,
-             "attrs": dict(r.attrs)}
-            for r in relations
-        ],
+        "relations": [r.to_record() for r in relations],
         "doc_labels": dict(sorted(doc_labels.items())),
         "metrics": compute_metrics(blocks, block_labels, spans, relations, text, boilerplate),
     }
@@ -241,7 +218,7 @@ def to_prodigy(
             for r in record["relations"]
         ],
         "accept": list(record["doc_labels"].values()),
-        "answer": "accept" if record["status"] == "done" else "ignore",
+        "answer": "accept" if record["status"] == Status.DONE else "ignore",
         "_view_id": "relations",
         "_annotator_id": annotator,
         "_session_id": annotator,
@@ -249,25 +226,6 @@ def to_prodigy(
 
 
 # -- reading records back ---------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class RecordSpan:
-    uid: str
-    label: str
-    start: int
-    end: int
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class RecordRelation:
-    uid: str | None  # records written before relations had ids carry none
-    label: str
-    head: str
-    child: str
-    cue: str | None = None
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-
 @dataclass
 class IncomingRecord:
     """A validated export record: safe to write without further checks on itself."""
@@ -279,8 +237,8 @@ class IncomingRecord:
     status: str | None
     updated_at: datetime | None
     blocks: list[tuple[int, int, str | None]]
-    spans: list[RecordSpan]
-    relations: list[RecordRelation]
+    spans: list[SpanData]
+    relations: list[RelationData]
     doc_labels: dict[str, str]
 
 
@@ -369,8 +327,8 @@ def parse_record(record: Any, schema: Schema | None = None) -> IncomingRecord:
         previous_end = end
         blocks.append((start, end, label))
 
-    spans: list[RecordSpan] = []
-    seen: dict[str, RecordSpan] = {}
+    spans: list[SpanData] = []
+    seen: dict[str, SpanData] = {}
     for number, span in enumerate(_list(record, "spans")):
         if not isinstance(span, dict):
             raise InputError(f"span {number} must be a JSON object")
@@ -392,10 +350,10 @@ def parse_record(record: Any, schema: Schema | None = None) -> IncomingRecord:
             raise InputError(f'span {uid} "attrs" must be a JSON object')
         if schema is not None and label not in schema.span_names:
             raise InputError(f"span {uid} label {label!r} is not in this project's label schema")
-        seen[uid] = RecordSpan(uid, label, start, end, dict(attrs))
+        seen[uid] = SpanData.from_record(span)
         spans.append(seen[uid])
 
-    relations: list[RecordRelation] = []
+    relations: list[RelationData] = []
     relation_ids: set[str] = set()
     kinds = {r.name: r for r in schema.relations} if schema is not None else None
     for number, rel in enumerate(_list(record, "relations")):
@@ -432,9 +390,7 @@ def parse_record(record: Any, schema: Schema | None = None) -> IncomingRecord:
                 if ref is not None and seen[ref].label not in allowed:
                     raise InputError(f"{name} {role} must be {' or '.join(allowed)}, "
                                      f"not {seen[ref].label}")
-        head, child = ends["head"], ends["child"]
-        assert head is not None and child is not None
-        relations.append(RecordRelation(uid, label, head, child, ends["cue"], dict(attrs)))
+        relations.append(RelationData.from_record(rel))
 
     doc_labels: dict[str, str] = {}
     for name, value in _object(record, "doc_labels").items():

@@ -15,8 +15,9 @@ Blocks and document labels hold one value each: when two values both pass the th
 layers, and the item is reported ``unresolved``. A relation can only pass when its two
 spans pass too (every voter of a relation has both spans), so the result is consistent.
 Attributes (and a relation's cue) go with the most common version among the voters, ties
-to the first annotator in name order. Pure Python: the adjudication service and the tests
-use it without a database.
+to the first annotator in name order. Pure Python over ``core.model``'s values (each
+annotator's ``Annotations``; only blocks, spans, relations and document labels are read):
+the adjudication service and the tests use it without a database.
 """
 
 from __future__ import annotations
@@ -24,48 +25,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-SpanKey = tuple[str, int, int]
-"""(label, start, end): how spans are compared across annotators."""
-
-RelationKey = tuple[SpanKey, SpanKey, str]
-"""(head span key, child span key, label)."""
-
-
-@dataclass(frozen=True, slots=True)
-class MSpan:
-    """A span as the merge sees it; ``uid`` is only used to resolve relations."""
-
-    uid: str
-    label: str
-    start: int
-    end: int
-    attrs: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def key(self) -> SpanKey:
-        return (self.label, self.start, self.end)
-
-
-@dataclass(frozen=True, slots=True)
-class MRelation:
-    label: str
-    head: str  # span uid within the same annotator's work
-    child: str
-    cue: str | None = None
-    attrs: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Version:
-    """One annotator's work on the document (blocks: index -> label, unmarked absent)."""
-
-    blocks: Mapping[int, str] = field(default_factory=dict)
-    spans: Sequence[MSpan] = ()
-    relations: Sequence[MRelation] = ()
-    doc_labels: Mapping[str, str] = field(default_factory=dict)
+from annotator.core.model import Annotations, RelationKey, SpanKey, relation_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +100,7 @@ def _single_valued(
 
 
 def merge(
-    versions: Mapping[str, Version],
+    versions: Mapping[str, Annotations],
     *,
     min_annotators: int = 2,
     min_share: float = 0.5,
@@ -194,10 +157,9 @@ def merge(
         keys = key_of[name]
         seen_relations: set[RelationKey] = set()
         for relation in versions[name].relations:
-            head, child = keys.get(relation.head), keys.get(relation.child)
-            if head is None or child is None:
+            key = relation_key(relation, keys)
+            if key is None:
                 continue  # dangling: not a relation anyone can vote for
-            key = (head, child, relation.label)
             if key in seen_relations:
                 continue
             seen_relations.add(key)

@@ -62,7 +62,7 @@ from annotator.gui import theme
 from annotator.gui.article_view import RelationArrows
 from annotator.services import adjudication as adj
 from annotator.services.agreement import project_schema
-from annotator.store import Project
+from annotator.services.project import Project
 
 AGREE = QColor("#d7f0d2")  # the annotator's version is what the draft holds
 DIFFER = QColor("#fde2cf")  # a disputed item where this version was not taken
@@ -139,6 +139,8 @@ class AdjudicationView(QWidget):
 
     # -- construction ------------------------------------------------------------------------
     def _build(self) -> None:
+        """The document's title and figures above two halves side by side: the text
+        on the left, the items to settle and what to do with them on the right."""
         versions = self.versions
         self.titleLabel = QLabel(versions.title or versions.sha256[:12])
         self.titleLabel.setTextFormat(Qt.TextFormat.PlainText)
@@ -151,6 +153,20 @@ class AdjudicationView(QWidget):
         self.statsLabel.setTextFormat(Qt.TextFormat.PlainText)
         self.statsLabel.setWordWrap(True)
 
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self._build_text_side())
+        self.splitter.addWidget(self._build_items_side())
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([560, 700])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.titleLabel)
+        layout.addWidget(self.statsLabel)
+        layout.addWidget(self.splitter, 1)
+
+    def _build_text_side(self) -> QWidget:
+        """The article with the chosen version painted over it, and a legend."""
+        versions = self.versions
         self.showCombo = QComboBox()
         self.showCombo.addItem("Gold draft", None)
         for name in versions.annotators:
@@ -175,11 +191,37 @@ class AdjudicationView(QWidget):
         left_layout.addLayout(show_row)
         left_layout.addWidget(self.textView, 1)
         left_layout.addWidget(legend)
+        return left
 
+    def _build_items_side(self) -> QWidget:
+        """The items table, then one row each for taking a version, merging by
+        majority, and undo, redo and save."""
         self.disputedOnly = QCheckBox("Disputed items only")
         self.disputedOnly.setChecked(True)
         self.disputedOnly.toggled.connect(lambda _on: self.refresh())
         self.countLabel = QLabel()
+        self._build_items_table()
+        picks = self._build_pick_row()
+        majority = self._build_majority_row()
+        actions = self._build_save_row()
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.disputedOnly)
+        top.addStretch(1)
+        top.addWidget(self.countLabel)
+        right_layout.addLayout(top)
+        right_layout.addWidget(self.itemsTable, 1)
+        right_layout.addLayout(picks)
+        right_layout.addLayout(majority)
+        right_layout.addLayout(actions)
+        return right
+
+    def _build_items_table(self) -> None:
+        """One row per item, one column per annotator's version and the draft."""
+        versions = self.versions
         header = ["item", *versions.annotators, "gold draft"]
         self.itemsTable = QTableWidget(0, len(header))
         self.itemsTable.setHorizontalHeaderLabels(header)
@@ -198,6 +240,9 @@ class AdjudicationView(QWidget):
         self.itemsTable.itemSelectionChanged.connect(self._selection_changed)
         self.itemsTable.cellDoubleClicked.connect(self._cell_double_clicked)
 
+    def _build_pick_row(self) -> QHBoxLayout:
+        """A button per annotator (and keys 1–9) taking their version of the item."""
+        versions = self.versions
         self.pickButtons: list[QPushButton] = []
         picks = QHBoxLayout()
         picks.addWidget(QLabel("Take:"))
@@ -213,7 +258,11 @@ class AdjudicationView(QWidget):
             self.pickButtons.append(button)
             picks.addWidget(button)
         picks.addStretch(1)
+        return picks
 
+    def _build_majority_row(self) -> QHBoxLayout:
+        """The majority merge's two thresholds, and where a draft may start from."""
+        versions = self.versions
         n = max(len(versions.annotators), 1)
         self.minAnnotators = QSpinBox()
         self.minAnnotators.setRange(1, n)
@@ -247,7 +296,10 @@ class AdjudicationView(QWidget):
         majority.addWidget(self.mergeButton)
         majority.addStretch(1)
         majority.addWidget(self.startButton)
+        return majority
 
+    def _build_save_row(self) -> QHBoxLayout:
+        """Undo, redo, the last thing done, and Save as gold (Ctrl+S)."""
         # Qt's own undo/redo actions follow the stack (enabled state, "Undo take bob's
         # spans") through C++ connections, so nothing in Python outlives the widgets.
         self.undoAction = self.undoStack.createUndoAction(self, "Undo")
@@ -278,30 +330,7 @@ class AdjudicationView(QWidget):
         actions.addWidget(self.redoButton)
         actions.addWidget(self.statusLabel, 1)
         actions.addWidget(self.saveButton)
-
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        top = QHBoxLayout()
-        top.addWidget(self.disputedOnly)
-        top.addStretch(1)
-        top.addWidget(self.countLabel)
-        right_layout.addLayout(top)
-        right_layout.addWidget(self.itemsTable, 1)
-        right_layout.addLayout(picks)
-        right_layout.addLayout(majority)
-        right_layout.addLayout(actions)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([560, 700])
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.titleLabel)
-        layout.addWidget(self.statsLabel)
-        layout.addWidget(self.splitter, 1)
+        return actions
 
     def _stats(self) -> str:
         report = self.versions.report

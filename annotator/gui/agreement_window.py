@@ -4,9 +4,10 @@ Everything shown comes from one report dict (``services.agreement.compute``) thr
 same tables (``core.report_tables``) and charts (``core.report_render``) the CLI uses,
 so the window, the text, CSV and HTML reports show the same figures, each beside the
 number of units behind it. The report is
-computed in a ``QThreadPool`` worker that never touches a widget: progress and the result
-come back by signal (queued to the GUI thread), and Cancel sets an event the worker polls
-between pages. Double-clicking a document (or Adjudicate) opens its adjudication view as
+computed by the window's own ``Background`` runner (``gui/workers.py``, one thread), whose
+worker never touches a widget: progress and the result come back by signal (queued to
+the GUI thread), and Cancel sets the job's event, which the service looks at between
+pages. Double-clicking a document (or Adjudicate) opens its adjudication view as
 a tab of this window, so a lead goes from a number to a gold version without leaving it.
 
 The main window opens it with ``open_agreement_window(project, parent=self)``.
@@ -15,9 +16,8 @@ The main window opens it with ``open_agreement_window(project, parent=self)``.
 from __future__ import annotations
 
 import json
-import threading
-import traceback
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +27,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRunnable,
     Qt,
-    QThreadPool,
     Signal,
     Slot,
 )
@@ -69,52 +67,15 @@ from annotator.core.report_tables import (
 from annotator.core.vocabulary import RESERVED_ANNOTATORS, SUGGESTIONS
 from annotator.gui import theme
 from annotator.gui.adjudication import AdjudicationView
+from annotator.gui.workers import Background
 from annotator.services import agreement
-from annotator.store import Project
+from annotator.services.project import Project
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
 _NUMERIC = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-# -- the worker ----------------------------------------------------------------------------------
-
-
-class _Signals(QObject):
-    """Created in the GUI thread; the worker only emits, so slots run on the GUI thread."""
-
-    progress = Signal(int, int, int, str)  # job, done, total, stage
-    finished = Signal(int, object)  # job, report
-    failed = Signal(int, str)
-    cancelled = Signal(int)
-
-
-class ReportTask(QRunnable):
-    """Computes the report off the GUI thread; reads the project, touches no widget."""
-
-    def __init__(self, job: int, project: Project, annotators: Sequence[str] | None,
-                 signals: _Signals, stop: threading.Event) -> None:
-        super().__init__()
-        self.job, self.project, self.annotators = job, project, annotators
-        self.signals, self.stop = signals, stop
-        self.setAutoDelete(True)
-
-    def run(self) -> None:
-        job, signals = self.job, self.signals
-        try:
-            report = agreement.compute(
-                self.project, self.annotators,
-                progress=lambda done, total, stage: signals.progress.emit(job, done, total, stage),
-                cancelled=self.stop.is_set,
-            )
-        except agreement.Cancelled:
-            signals.cancelled.emit(job)
-        except InputError as exc:
-            signals.failed.emit(job, str(exc))
-        except Exception as exc:  # shown as one line; the traceback goes to stderr
-            traceback.print_exc()
-            signals.failed.emit(job, f"{type(exc).__name__}: {exc}")
-        else:
-            signals.finished.emit(job, report)
+REPORT_KEY = "agreement"  # the window's one job: a newer computation supersedes an older
 
 
 # -- documents table -----------------------------------------------------------------------------
@@ -284,15 +245,8 @@ class AgreementWindow(QMainWindow):
         self.report: dict[str, Any] | None = None
         self.error: str | None = None
         self.adjudications: dict[str, AdjudicationView] = {}
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self._signals = _Signals()  # no parent: outlives the window while a task may emit
-        self._signals.progress.connect(self._on_progress)
-        self._signals.finished.connect(self._on_finished)
-        self._signals.failed.connect(self._on_failed)
-        self._signals.cancelled.connect(self._on_cancelled)
-        self._job = 0
-        self._stop = threading.Event()
+        self.background = Background(self, threads=1)
+        self.background.progressed.connect(self._on_progress)
         self._running = False
         self._selected: list[str] | None = list(annotators) if annotators is not None else None
 
@@ -418,19 +372,18 @@ class AgreementWindow(QMainWindow):
     # -- computing -----------------------------------------------------------------------------
     def compute(self) -> None:
         """(Re)compute the report in the worker; a running computation is cancelled."""
-        self._stop.set()  # a previous job, if any, stops and its late result is ignored
-        self._stop = threading.Event()
-        self._job += 1
+        self.cancel()  # a previous job, if any, stops and its late result is ignored
         self.error = None
         self._set_running(True)
         self.progressBar.setRange(0, 0)
         self.progressBar.setFormat("Reading documents…")
         self.summaryLabel.setText("Computing agreement…")
-        self.pool.start(ReportTask(self._job, self.project, self._selected, self._signals,
-                                   self._stop))
+        self.background.start(REPORT_KEY, "", partial(agreement.compute, self.project,
+                                                      self._selected),
+                              self._on_finished, self._on_failed, self._on_cancelled)
 
     def cancel(self) -> None:
-        self._stop.set()
+        self.background.cancel(REPORT_KEY)
 
     def _set_running(self, running: bool) -> None:
         self._running = running
@@ -442,11 +395,9 @@ class AgreementWindow(QMainWindow):
     def running(self) -> bool:
         return self._running
 
-    @Slot(int, int, int, str)
-    def _on_progress(self, job: int, done: int, total: int, stage: str) -> None:
-        if job != self._job:
-            return
-        if stage == "loading":
+    @Slot(str, int, int, str)
+    def _on_progress(self, _key: str, done: int, total: int, stage: str) -> None:
+        if stage == agreement.LOADING:
             self.progressBar.setRange(0, max(total, 1))
             self.progressBar.setValue(done)
             self.progressBar.setFormat("Reading documents %v/%m")
@@ -454,26 +405,16 @@ class AgreementWindow(QMainWindow):
             self.progressBar.setRange(0, 0)
             self.progressBar.setFormat("Computing…")
 
-    @Slot(int, object)
-    def _on_finished(self, job: int, report: object) -> None:
-        if job != self._job:
-            return
+    def _on_finished(self, report: dict[str, Any]) -> None:
         self._set_running(False)
-        assert isinstance(report, dict)
         self.show_report(report)
 
-    @Slot(int, str)
-    def _on_failed(self, job: int, message: str) -> None:
-        if job != self._job:
-            return
+    def _on_failed(self, message: str) -> None:
         self._set_running(False)
         self.error = message
         self.summaryLabel.setText(f"Could not compute the agreement: {message}")
 
-    @Slot(int)
-    def _on_cancelled(self, job: int) -> None:
-        if job != self._job:
-            return
+    def _on_cancelled(self) -> None:
         self._set_running(False)
         self.summaryLabel.setText("Cancelled. Press Recompute to start again.")
 
@@ -609,8 +550,8 @@ class AgreementWindow(QMainWindow):
             if not view.confirm_close():
                 event.ignore()
                 return
-        self._stop.set()
-        self.pool.waitForDone(5000)  # the worker stops at the next page; then nothing emits
+        self.background.stop_all()
+        self.background.wait(5000)  # the worker stops at the next page; then nothing emits
         super().closeEvent(event)
 
 

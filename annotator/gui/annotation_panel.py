@@ -37,12 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.model import Annotations, SuggestionRow
 from annotator.core.schema import Schema
 from annotator.gui import theme
 from annotator.gui.article_view import relation_summary
 from annotator.gui.label_palette import swatch
-from annotator.store.annotations import Annotations
-from annotator.store.suggestions import SuggestionRow
 
 UidRole = Qt.ItemDataRole.UserRole + 1
 UNSET = "—"

@@ -28,7 +28,7 @@ from annotator import paths
 from annotator.core.errors import InputError
 from annotator.gui import theme
 from annotator.services.demo import seed_demo
-from annotator.store import open_project
+from annotator.services.project import open_project
 
 SUGGEST_DELAY_MS = 3000
 HANDOVER_TIMEOUT_MS = 1000

@@ -57,14 +57,13 @@ from PySide6.QtWidgets import (
 
 from annotator.core import layers
 from annotator.core.layers import Layer, Look
+from annotator.core.model import Annotations, RelationData, SpanData, SuggestionRow
 from annotator.core.offsets import OffsetMap
 from annotator.core.schema import Schema
 from annotator.core.snap import block_at, blocks_in_range
 from annotator.core.suggestion_payload import AttributionPayload
 from annotator.gui import theme
 from annotator.services.annotation import OpenedDocument
-from annotator.store.annotations import Annotations, RelationData, SpanData
-from annotator.store.suggestions import SuggestionRow
 
 DOCUMENT_MARGIN = 18
 # Articles up to this size get every layer materialised at once; longer ones only

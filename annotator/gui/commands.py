@@ -20,8 +20,9 @@ from typing import Any, Protocol
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.errors import InputError
+from annotator.core.model import RelationData, SpanData
+from annotator.core.vocabulary import Status
 from annotator.services.annotation import AnnotationService, ReviewChange
-from annotator.store.annotations import RelationData, SpanData
 
 
 class Context(Protocol):
@@ -32,8 +33,8 @@ class Context(Protocol):
     def changed(self, document_id: int) -> None:
         """Re-read the document's labels (showing the document) after a change."""
 
-    def error(self, message: str) -> None:
-        """Show a one-line problem."""
+    def notify(self, message: str) -> None:
+        """Show one line in the status bar: a refusal, or what a command did."""
 
 
 class ServiceCommand(QUndoCommand):
@@ -69,7 +70,7 @@ class ServiceCommand(QUndoCommand):
             else:
                 fn()
         except InputError as exc:
-            self.ctx.error(str(exc))
+            self.ctx.notify(str(exc))
 
     def _do(self) -> None:
         raise NotImplementedError
@@ -245,7 +246,7 @@ class SetStatus(ServiceCommand):
         super().__init__(ctx, document_id, f"Mark {status.replace('_', ' ')}")
         self.status = status
         self.seconds = seconds
-        self.old = "todo"
+        self.old: str = Status.TODO
 
     def _do(self) -> None:
         self.old = self.ctx.service.set_status(self.document_id, self.status, self.seconds)

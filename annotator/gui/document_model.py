@@ -149,7 +149,7 @@ class DocumentListModel(QAbstractListModel):
 
     def progress(self) -> tuple[int, int]:
         """(done, total) over the whole project for this annotator."""
-        done = sum(1 for s in self._statuses.values() if s == "done")
+        done = sum(1 for s in self._statuses.values() if s == Status.DONE)
         return done, len(self._all_ids)
 
     def set_status(self, doc_id: int, status: str) -> None:

@@ -7,8 +7,8 @@ cancelled export writes no file).
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,19 +26,18 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import InputError
 from annotator.core.split import parse_split
-from annotator.core.vocabulary import GOLD, SUGGESTIONS
+from annotator.core.vocabulary import GOLD, SUGGESTIONS, Status
+from annotator.gui.project_window import ProjectWindow, already_running
+from annotator.gui.task_bar import start_with_bar
 from annotator.services.export import FORMATS, ExportOptions, export, parse_statuses
-from annotator.store.annotations import annotator_names
-
-if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+from annotator.services.project import annotator_names
 
 SUFFIX = {"jsonl": ".jsonl", "spacy": ".spacy", "prodigy": ".jsonl"}
 WHOSE = ["me", "annotator", "all", GOLD, SUGGESTIONS]
 
 
 class ExportDialog(QDialog):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: ProjectWindow) -> None:
         super().__init__(window)
         self.window_ = window
         self.setWindowTitle("Export")
@@ -50,14 +49,13 @@ class ExportDialog(QDialog):
                                 "Every annotator's labels", "Gold (adjudicated)",
                                 "Machine suggestions"])
         self.annotatorBox = QComboBox()
-        with window.project.sessions() as session:
-            self.annotatorBox.addItems(annotator_names(session))
+        self.annotatorBox.addItems(annotator_names(window.project))
         self.annotatorBox.setEnabled(False)
         self.whoseBox.currentIndexChanged.connect(
             lambda i: self.annotatorBox.setEnabled(WHOSE[i] == "annotator"))
         self.statusBox = QComboBox()
         self.statusBox.setEditable(True)
-        self.statusBox.addItems(["done", "done,in_progress", "any"])
+        self.statusBox.addItems([Status.DONE, f"{Status.DONE},{Status.IN_PROGRESS}", "any"])
         self.statusBox.setToolTip("Documents the annotator has in this status. In a done "
                                   "document an unmarked block is exported as content; in "
                                   "one not done, as null.")
@@ -123,26 +121,19 @@ class ExportDialog(QDialog):
         try:
             options = self.options()
         except InputError as exc:
-            self.window_.error(str(exc))
+            self.window_.notify(str(exc))
             return
         out = Path(self.outEdit.text()).expanduser()
         super().accept()
         run_export(self.window_, options, out)
 
 
-def run_export(window: MainWindow, options: ExportOptions, out: Path) -> None:
-    from annotator.gui.project_menu import already_running, track
-
+def run_export(window: ProjectWindow, options: ExportOptions, out: Path) -> None:
     if already_running(window, "export", "An export"):
         return
-    project = window.project
-    stop = track(window, "export", "Exporting")
-
-    def work(report: Any) -> Any:
-        return export(project, options, out, progress=report, cancelled=lambda: stop[0])
-
-    window.background.run_reporting("export", "Exporting", work,
-                                    lambda summary: window.error(summary.line()), window.error)
+    start_with_bar(window.statusBar(), window.background, "export", "Exporting",
+                   partial(export, window.project, options, out),
+                   lambda summary: window.notify(summary.line()), window.notify)
 
 
 def _wrap(layout: QHBoxLayout) -> QWidget:

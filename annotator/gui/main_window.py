@@ -8,7 +8,7 @@ palette always agree with what the keys do.
 Key scopes (see ``actions.py``): the bare label keys act while the article or the
 document list has the focus, never while typing in the search box or an attribute
 field; everything with a modifier is window-wide. What the keys do to the document is
-in ``labelling.py``.
+in ``labelling.py``: the window owns one ``Labeller`` and wires keys and signals to it.
 
 Linking (Ctrl+L) uses the *pick*: clicking a span in the article picks it, Ctrl+click
 (or Ctrl+Space on the span under the cursor) adds one, a newly made span joins the pick
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QMainWindow,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -41,7 +40,7 @@ from PySide6.QtWidgets import (
 from annotator.core import keymap as keymap_mod
 from annotator.core import schema as schema_mod
 from annotator.core.errors import InputError
-from annotator.core.vocabulary import STATUSES
+from annotator.core.vocabulary import STATUSES, Status
 from annotator.gui import dock_layout, icons, project_menu, theme, window_state
 from annotator.gui.actions import build_actions, build_toolbar, fill_menus
 from annotator.gui.annotation_panel import AnnotationPanel
@@ -50,21 +49,21 @@ from annotator.gui.commands import ServiceCommand, SetStatus
 from annotator.gui.dialogs import AnnotatorNameDialog, KeyHelpDialog, SettingsDialog, system_user
 from annotator.gui.document_model import DocumentIdRole, DocumentListModel
 from annotator.gui.label_palette import LabelPalette
-from annotator.gui.labelling import LabellingMixin
+from annotator.gui.labelling import Labeller
+from annotator.gui.project_window import ProjectWindow
 from annotator.gui.retraining import Retrainer
 from annotator.gui.workers import Background
 from annotator.gui.writer import INLINE_WAIT_MS, Writer
 from annotator.services import retraining
 from annotator.services.annotation import AnnotationService, OpenedDocument
-from annotator.store import Project, open_project
-from annotator.store.engine import busy_wait
+from annotator.services.project import Project, busy_wait, open_project
 
 SEARCH_DELAY_MS = 250
 FILTERS: list[tuple[str | None, str]] = [(None, "All"), *[(s, theme.STATUS_TEXT[s])
                                                            for s in STATUSES]]
 
 
-class MainWindow(LabellingMixin, QMainWindow):
+class MainWindow(ProjectWindow):
     def __init__(self, project: Project, annotator: str | None = None) -> None:
         super().__init__()
         self.project = project
@@ -78,8 +77,6 @@ class MainWindow(LabellingMixin, QMainWindow):
         if annotator and annotator != stored:
             project.set_setting("annotator", self.service.name)
         self.current: OpenedDocument | None = None
-        self.selected_spans: list[str] = []
-        self.selected_relation: str | None = None
         self._opened_at = time.monotonic()
         self._dialogs: list[QWidget] = []
         self.undoStack = QUndoStack(self)
@@ -94,43 +91,53 @@ class MainWindow(LabellingMixin, QMainWindow):
         self._build_widgets()
         self._build_menus_and_toolbar()
         self._build_status_bar()
+        self.labeller = Labeller(
+            self, view=self.articleView, panel=self.annotationPanel, palette=self.labelPalette,
+            pick_label=self.pickLabel, actions=self.actions_by_id, undo_stack=self.undoStack,
+            schema=self.schema, keymap=self.keymap)
         self._connect()
-        self.view.set_show_entities(bool(self.prefs.get("show_entities", True)))
+        self.articleView.set_show_entities(bool(self.prefs.get("show_entities", True)))
         self._set_font_size(float(self.prefs.get("font_size", theme.DEFAULT_POINT_SIZE)))
         first = self.prefs.get("last_document")
         if first is None or self.model.row_of(first) is None:
             first = self.model.next_to_do(None) or self.model.doc_id(0)
         self.show_document(first)
-        self.view.setFocus()
+        self.articleView.setFocus()
         window_state.restore(self)  # the size, place and dock layout of the last run
+
+    @classmethod
+    def on_project(cls, project: Project, annotator: str | None = None) -> MainWindow:
+        return cls(project, annotator)
 
     # -- construction ----------------------------------------------------------------
     def _build_actions(self) -> None:
+        # What acts on the document goes to the labeller, looked up when the key is
+        # pressed: it is made after the widgets, which need these actions first.
         handlers = {
-            "accept_suggestion": self.accept_suggestion,
-            "reject_suggestion": self.reject_suggestion,
-            "accept_all_blocks": self.accept_all_blocks,
-            "next_suggestion": lambda: self.goto_suggestion(+1),
-            "prev_suggestion": lambda: self.goto_suggestion(-1),
-            "pick_span": self.pick_span_under_cursor,
-            "delete": self.delete,
-            "edit_attrs": self.edit_attrs,
-            "next_block": lambda: self.step_block(+1),
-            "prev_block": lambda: self.step_block(-1),
+            "accept_suggestion": lambda: self.labeller.accept_suggestion(),
+            "reject_suggestion": lambda: self.labeller.reject_suggestion(),
+            "accept_all_blocks": lambda: self.labeller.accept_all_blocks(),
+            "next_suggestion": lambda: self.labeller.goto_suggestion(+1),
+            "prev_suggestion": lambda: self.labeller.goto_suggestion(-1),
+            "pick_span": lambda: self.labeller.pick_span_under_cursor(),
+            "delete": lambda: self.labeller.delete(),
+            "edit_attrs": lambda: self.labeller.edit_attrs(),
+            "next_block": lambda: self.labeller.step_block(+1),
+            "prev_block": lambda: self.labeller.step_block(-1),
             "prev_doc": lambda: self.step_document(-1),
             "next_doc": lambda: self.step_document(+1),
-            "done_next": lambda: self.finish("done"),
-            "skip_next": lambda: self.finish("skipped"),
+            "done_next": lambda: self.finish(Status.DONE),
+            "skip_next": lambda: self.finish(Status.SKIPPED),
             "search": self.focus_search,
             "undo": self.undoStack.undo,
             "redo": self.undoStack.redo,
             "settings": self.open_settings,
             "help": self.show_keys,
-            "block": self.label_blocks,
-            "span": lambda name: self.mark_span(name, False),
-            "span_exact": lambda name: self.mark_span(name, True),
-            "link": self.link,
-            "doc": self.set_doc_label,
+            "block": lambda label: self.labeller.label_blocks(label),
+            "span": lambda name: self.labeller.mark_span(name, False),
+            "span_exact": lambda name: self.labeller.mark_span(name, True),
+            "link": lambda name: self.labeller.link(name),
+            "doc": lambda name, value: self.labeller.set_doc_label(name, value),
         }
         self.actions_by_id = build_actions(self, self.keymap, handlers)
         toggle = self.actions_by_id["toggle_entities"]
@@ -189,7 +196,6 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.docMeta.setObjectName("docMeta")
         self.docMeta.setTextFormat(Qt.TextFormat.PlainText)
         self.articleView = ArticleView()
-        self.view = self.articleView
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 8, 0, 0)
@@ -283,20 +289,21 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.searchBox.textChanged.connect(lambda _t: self._search_timer.start())
         self.searchBox.returnPressed.connect(self._run_search)
         self.background.busyChanged.connect(self._background_changed)
-        self.view.spanClicked.connect(self._span_clicked)
-        self.view.currentBlockChanged.connect(self._current_block_changed)
-        self.view.currentSuggestionChanged.connect(self._view_suggestion_changed)
-        self.labelPalette.labelChosen.connect(self._palette_chosen)
+        labeller = self.labeller
+        self.articleView.spanClicked.connect(labeller.span_clicked)
+        self.articleView.currentBlockChanged.connect(labeller.current_block_changed)
+        self.articleView.currentSuggestionChanged.connect(labeller.view_suggestion_changed)
+        self.labelPalette.labelChosen.connect(labeller.palette_chosen)
         self.labelPalette.entitiesToggled.connect(self.actions_by_id["toggle_entities"].setChecked)
         panel = self.annotationPanel
-        panel.spanSelectionChanged.connect(self._panel_spans_selected)
-        panel.relationSelected.connect(self._panel_relation_selected)
-        panel.spanAttrsEdited.connect(self.set_span_attrs)
-        panel.relationAttrsEdited.connect(self.set_relation_attrs)
-        panel.suggestionActivated.connect(self._suggestion_activated)
-        panel.nextUnsureRequested.connect(self.goto_unsure)
-        panel.linkRequested.connect(self.link_spans)
-        panel.docLabelChosen.connect(self.set_doc_label)
+        panel.spanSelectionChanged.connect(labeller.panel_spans_selected)
+        panel.relationSelected.connect(labeller.panel_relation_selected)
+        panel.spanAttrsEdited.connect(labeller.set_span_attrs)
+        panel.relationAttrsEdited.connect(labeller.set_relation_attrs)
+        panel.suggestionActivated.connect(labeller.suggestion_activated)
+        panel.nextUnsureRequested.connect(labeller.goto_unsure)
+        panel.linkRequested.connect(labeller.link_spans)
+        panel.docLabelChosen.connect(labeller.set_doc_label)
         self.undoStack.canUndoChanged.connect(self.actions_by_id["undo"].setEnabled)
         self.undoStack.canRedoChanged.connect(self.actions_by_id["redo"].setEnabled)
         self.undoStack.undoTextChanged.connect(
@@ -314,21 +321,20 @@ class MainWindow(LabellingMixin, QMainWindow):
         annotations = self.service.load(document_id)
         suggestions = self.service.suggestions(document_id)
         self.current = replace(self.current, annotations=annotations, suggestions=suggestions)
-        known = {s.uid for s in annotations.spans}
-        self.selected_spans = [u for u in self.selected_spans if u in known]
-        if self.selected_relation not in {r.uid for r in annotations.relations}:
-            self.selected_relation = None
-        self.view.set_layers(annotations, suggestions)
-        self.view.set_selected(self.selected_spans, self.selected_relation)
+        labeller = self.labeller
+        labeller.keep_existing(annotations)
+        self.articleView.set_layers(annotations, suggestions)
+        self.articleView.set_selected(labeller.selected_spans, labeller.selected_relation)
         self.annotationPanel.set_document(self.current.text, annotations, suggestions)
-        self.annotationPanel.set_selection(self.selected_spans, self.selected_relation)
-        self._show_pick()
+        self.annotationPanel.set_selection(labeller.selected_spans, labeller.selected_relation)
+        labeller.show_pick()
         if self.model.status(document_id) != annotations.status:
             self.model.set_status(document_id, annotations.status)
         self._update_header()
-        self._current_block_changed(self.view.current_block())
+        self.labeller.current_block_changed(self.articleView.current_block())
 
-    def error(self, message: str) -> None:
+    def notify(self, message: str) -> None:
+        """One line in the status bar: a refusal, a problem, or what was done."""
         self.statusBar().showMessage(message, 6000)
 
     def perform(self, command: ServiceCommand) -> bool:
@@ -337,7 +343,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         try:
             self.writer.write(command, command._do)
         except InputError as exc:
-            self.error(str(exc))
+            self.notify(str(exc))
             return False
         command._skip_redo = True  # done (or queued): the push must not do it again
         self.undoStack.push(command)
@@ -356,12 +362,12 @@ class MainWindow(LabellingMixin, QMainWindow):
 
     def _write_lost(self, command: ServiceCommand, message: str) -> None:
         command.setObsolete(True)  # the next undo or redo drops it from the stack
-        self.error(message)
+        self.notify(message)
         self._write_saved(command)
 
     def _write_stalled(self, message: str) -> None:
         if message:
-            self.error(message)
+            self.notify(message)
         self._pending_changed(self.writer.pending, message)
 
     def _pending_changed(self, count: int, why: str = "") -> None:
@@ -380,25 +386,25 @@ class MainWindow(LabellingMixin, QMainWindow):
             try:
                 opened = self.service.open(document_id)
             except InputError as exc:
-                self.error(str(exc))
+                self.notify(str(exc))
                 return
         self.current = opened
         self._opened_at = time.monotonic()
-        self.selected_spans, self.selected_relation = [], None
-        self.view.show_document(opened, self.schema)
+        self.labeller.clear_pick()
+        self.articleView.show_document(opened, self.schema)
         self.annotationPanel.set_document(opened.text if opened else "",
                                           opened.annotations if opened else
-                                          self.view.annotations,
+                                          self.articleView.annotations,
                                           opened.suggestions if opened else [])
         self.annotationPanel.set_selection([], None)
-        self._show_pick()
+        self.labeller.show_pick()
         self.labelPalette.set_entity_types(sorted(
             {s.label for s in opened.suggestions if s.layer == "entity"}) if opened else [])
         if opened is not None and self.model.status(opened.id) != opened.annotations.status:
             self.model.set_status(opened.id, opened.annotations.status)
         self._select_in_list(document_id)
         self._update_header()
-        self._current_block_changed(self.view.current_block())
+        self.labeller.current_block_changed(self.articleView.current_block())
 
     def _select_in_list(self, document_id: int | None) -> None:
         row = self.model.row_of(document_id) if document_id is not None else None
@@ -422,8 +428,8 @@ class MainWindow(LabellingMixin, QMainWindow):
     def step_document(self, step: int) -> None:
         target = self.model.neighbour(self.current.id if self.current else None, step)
         if target is None:
-            self.error("No more articles in this list" if step > 0 else
-                       "This is the first article in the list")
+            self.notify("No more articles in this list" if step > 0 else
+                        "This is the first article in the list")
             return
         self.show_document(target)
 
@@ -435,14 +441,14 @@ class MainWindow(LabellingMixin, QMainWindow):
         seconds = max(0.0, time.monotonic() - self._opened_at)
         if not self.perform(SetStatus(self, doc_id, status, seconds)):
             return
-        if status == "done":
+        if status == Status.DONE:
             self.retrainer.document_done()
         target = self.model.next_to_do(doc_id)
         if target is None:
-            self.error("Every document is done or skipped. Well done.")
+            self.notify("Every document is done or skipped. Well done.")
             return
         self.show_document(target)
-        self.view.setFocus()
+        self.articleView.setFocus()
 
     def _update_header(self) -> None:
         doc = self.current
@@ -478,7 +484,7 @@ class MainWindow(LabellingMixin, QMainWindow):
             return
         service = self.service
         self.background.run("search", "Searching", lambda: service.document_ids(query),
-                            self._search_done, self.error)
+                            self._search_done, self.notify)
 
     def _search_done(self, ids: list[int] | None) -> None:
         self.model.set_search_result(ids)
@@ -501,14 +507,14 @@ class MainWindow(LabellingMixin, QMainWindow):
 
     # -- view and settings -----------------------------------------------------------
     def set_show_entities(self, show: bool) -> None:
-        self.view.set_show_entities(show)
+        self.articleView.set_show_entities(show)
         self.labelPalette.entityToggle.blockSignals(True)
         self.labelPalette.entityToggle.setChecked(show)
         self.labelPalette.entityToggle.blockSignals(False)
         self.prefs["show_entities"] = show
 
     def _set_font_size(self, size: float) -> None:
-        self.view.setFont(theme.reading_font(size))
+        self.articleView.setFont(theme.reading_font(size))
         self.prefs["font_size"] = size
         self._apply_fonts()
 
@@ -519,8 +525,9 @@ class MainWindow(LabellingMixin, QMainWindow):
         dialog.show()
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.service.name, self.view.font().pointSizeF(),
-                                self.view.show_entities, retraining.retrain_every(self.project),
+        dialog = SettingsDialog(self.service.name, self.articleView.font().pointSizeF(),
+                                self.articleView.show_entities,
+                                retraining.retrain_every(self.project),
                                 self)
         self._dialogs = [dialog]
         dialog.accepted.connect(lambda: self._settings_accepted(dialog))
@@ -544,7 +551,7 @@ class MainWindow(LabellingMixin, QMainWindow):
             try:
                 service = AnnotationService(self.project, name)
             except InputError as exc:
-                self.error(str(exc))
+                self.notify(str(exc))
                 return
             self.service = service
             self.undoStack.clear()  # commands belong to the previous annotator
@@ -579,7 +586,7 @@ class MainWindow(LabellingMixin, QMainWindow):
     def _back_to_reading(self) -> None:
         """After a dialog: keys go to the article again."""
         self.activateWindow()
-        self.view.setFocus()
+        self.articleView.setFocus()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -606,6 +613,9 @@ class MainWindow(LabellingMixin, QMainWindow):
         "Suggesting…" with its progress bar appears only when there is work to do; the
         Project menu's Suggest skips the check, so a changed spaCy model is noticed too.
         """
+        from functools import partial
+
+        from annotator.gui.task_bar import start_with_bar
         from annotator.services.suggest import run_suggest
 
         if self.background.is_running("suggest") or self.background.is_running("suggest-check"):
@@ -615,20 +625,14 @@ class MainWindow(LabellingMixin, QMainWindow):
 
             project = self.project
             self.background.run("suggest-check", "", lambda: documents_to_suggest(project),
-                                self._suggest_checked, self.error)
+                                self._suggest_checked, self.notify)
             return
         ids = self.model.all_ids()
         first = self.current.id if self.current else None
         order = ([first] if first is not None else []) + [i for i in ids if i != first]
-        project = self.project
-        stop = project_menu.track(self, "suggest", "Suggesting")
-
-        def work(report: Any) -> Any:
-            return run_suggest(project, only=order, progress=report,
-                               cancelled=lambda: stop[0])
-
-        self.background.run_reporting("suggest", "Suggesting", work,
-                                      self._suggestions_done, self._suggestions_failed)
+        start_with_bar(self.statusBar(), self.background, "suggest", "Suggesting",
+                       partial(run_suggest, self.project, only=order),
+                       self._suggestions_done, self._suggestions_failed)
         if getattr(self, "_suggest_poll", None) is None:
             self._suggest_poll = QTimer(self)
             self._suggest_poll.setInterval(1500)
@@ -652,7 +656,7 @@ class MainWindow(LabellingMixin, QMainWindow):
 
     def _suggestions_failed(self, message: str) -> None:
         self._suggest_poll.stop()
-        self.error(message)
+        self.notify(message)
 
     def _suggestions_done(self, summary: Any) -> None:
         if getattr(self, "_suggest_poll", None) is not None:
@@ -660,7 +664,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         self._refresh_suggestions()
         if summary is not None and (getattr(summary, "processed", 0)
                                     or getattr(summary, "updated", 0)):
-            self.error(f"Suggestions ready: {summary.line()}")
+            self.notify(f"Suggestions ready: {summary.line()}")
 
     def _save_prefs(self) -> None:
         if self.current is not None:
@@ -669,13 +673,13 @@ class MainWindow(LabellingMixin, QMainWindow):
             with busy_wait(INLINE_WAIT_MS):  # a busy project costs the preferences only
                 self.project.set_setting("gui", self.prefs)
         except Exception as exc:  # closing must not fail on a locked database
-            self.error(f"Could not save window settings: {exc}")
+            self.notify(f"Could not save window settings: {exc}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.writer.wait_idle(2000) and not self._close_unsaved:
             self._close_unsaved = True  # closing again discards them, knowingly
-            self.error(f"{self.writer.pending} actions are not saved yet (the project is "
-                       "busy or read-only); close again to discard them")
+            self.notify(f"{self.writer.pending} actions are not saved yet (the project is "
+                        "busy or read-only); close again to discard them")
             event.ignore()
             return
         self.writer.stop()

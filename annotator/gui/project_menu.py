@@ -13,8 +13,9 @@ document, running suggestions) can leak from one project into the other.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -22,22 +23,21 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 from shiboken6 import isValid
 
 from annotator.core.errors import InputError
+from annotator.core.jobs import Progress
 from annotator.gui import icons, recent_projects
-from annotator.gui.task_bar import TaskBar
+from annotator.gui.project_window import ProjectWindow, already_running
+from annotator.gui.task_bar import start_with_bar
 from annotator.paths import PROJECT_SUFFIX
-from annotator.store import open_project
-
-if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+from annotator.services.project import open_project
 
 ARTICLE_FILTER = "Articles (*.txt *.jsonl *.html *.htm);;All files (*)"
 RECORD_FILTER = "Annotation records (*.jsonl);;All files (*)"
 PROJECT_FILTER = "Annotator projects (*.annotator *.sqlite);;All files (*)"
 SUGGEST_DELAY_MS = 3000
-_windows: list[MainWindow] = []  # every project window of this instance, kept alive here
+_windows: list[ProjectWindow] = []  # every project window of this instance, kept alive here
 
 
-def adopt(window: MainWindow, replacing: MainWindow | None = None) -> None:
+def adopt(window: ProjectWindow, replacing: ProjectWindow | None = None) -> None:
     """Register a project window, however it was opened (the first launch, the Project
     menu, a later launch's hand-over): it is kept alive, its project is closed when the
     application quits, and it is among the windows a later launch hands projects to."""
@@ -48,12 +48,12 @@ def adopt(window: MainWindow, replacing: MainWindow | None = None) -> None:
         app.aboutToQuit.connect(window.project.close)
 
 
-def open_windows() -> list[MainWindow]:
+def open_windows() -> list[ProjectWindow]:
     """The registered project windows still shown, oldest first."""
     return [w for w in _windows if isValid(w) and w.isVisible()]
 
 
-def install(window: MainWindow) -> QMenu:
+def install(window: ProjectWindow) -> QMenu:
     """Add the Project menu before Help; returns it (tests find actions by name)."""
     menu = QMenu("&Project", window)
     menu.setObjectName("projectMenu")
@@ -101,43 +101,26 @@ def install(window: MainWindow) -> QMenu:
     return menu
 
 
-def action(window: MainWindow, name: str) -> QAction | None:
+def action(window: ProjectWindow, name: str) -> QAction | None:
     """The Project menu's action ``name`` (as in ``install``), or None."""
     return next((a for a in window.projectMenu.actions() if a.objectName() == f"action:{name}"),
                 None)
 
 
-def track(window: MainWindow, key: str, what: str) -> list[bool]:
-    """Show a progress bar with Cancel for job ``key``; returns the job's stop flag."""
-    stop = [False]
-    window.background.stops.append(stop)
-    window.statusBar().addPermanentWidget(TaskBar(window.background, key, what, stop))
-    return stop
-
-
-def already_running(window: MainWindow, key: str, what: str) -> bool:
-    """One job per key: a second would hide the first one's result and progress bar."""
-    if window.background.is_running(key):
-        window.error(f"{what} is already running; wait for it or cancel it first")
-        return True
-    return False
-
-
-def run_import(window: MainWindow, paths: list[str], what: str) -> None:
+def run_import(window: ProjectWindow, paths: list[str], what: str) -> None:
     """Import files off the GUI thread, then refresh the list and pre-annotate."""
     if not paths or already_running(window, "import", "An import"):
         return
     project = window.project
-    stop = track(window, "import", what)
 
-    def work(report: Any) -> Any:
+    def work(*, progress: Progress, cancel: threading.Event) -> Any:
         from annotator.services.importing import import_paths  # not needed to start
 
-        return import_paths(project, paths, progress=report, cancelled=lambda: stop[0])
+        return import_paths(project, paths, progress=progress, cancel=cancel)
 
     def done(summary: Any) -> None:
         window.reload_documents()
-        window.error(f"{what}: {summary.line()}")
+        window.notify(f"{what}: {summary.line()}")
         if summary.refused:
             box = QMessageBox(QMessageBox.Icon.Warning, "Some files were refused",
                               f"{len(summary.refused)} file(s) or record(s) were refused; "
@@ -147,28 +130,29 @@ def run_import(window: MainWindow, paths: list[str], what: str) -> None:
         if summary.imported:
             window.start_suggestions()
 
-    window.background.run_reporting("import", what, work, done, window.error)
+    start_with_bar(window.statusBar(), window.background, "import", what, work, done,
+                   window.notify)
 
 
-def import_articles(window: MainWindow) -> None:
+def import_articles(window: ProjectWindow) -> None:
     paths, _ = QFileDialog.getOpenFileNames(window, "Import articles", "", ARTICLE_FILTER)
     run_import(window, paths, "Importing")
 
 
-def import_annotations(window: MainWindow) -> None:
+def import_annotations(window: ProjectWindow) -> None:
     """Annotators' export files: records with an "annotator" are merged as labels."""
     paths, _ = QFileDialog.getOpenFileNames(window, "Import annotations", "", RECORD_FILTER)
     run_import(window, paths, "Importing annotations")
 
 
-def export(window: MainWindow) -> None:
+def export(window: ProjectWindow) -> None:
     from annotator.gui.export_dialog import ExportDialog
 
     dialog = ExportDialog(window)
     dialog.open()
 
 
-def open_agreement(window: MainWindow) -> None:
+def open_agreement(window: ProjectWindow) -> None:
     from annotator.gui.agreement_window import open_agreement_window
 
     agreement = open_agreement_window(window.project, parent=window)
@@ -176,14 +160,14 @@ def open_agreement(window: MainWindow) -> None:
     window._agreement_window = agreement  # keep a reference while it is open
 
 
-def _gold_saved(window: MainWindow) -> None:
+def _gold_saved(window: ProjectWindow) -> None:
     """Gold is a done document too: it counts towards retraining the clutter model."""
     window.reload_documents()
     window.retrainer.document_done()
 
 
 # -- projects ---------------------------------------------------------------------------
-def fill_recent(window: MainWindow, menu: QMenu) -> None:
+def fill_recent(window: ProjectWindow, menu: QMenu) -> None:
     """The recent projects, most recent first; files that are gone are left out."""
     menu.clear()
     current = window.project.path.resolve() if window.project.path else None
@@ -205,14 +189,14 @@ def fill_recent(window: MainWindow, menu: QMenu) -> None:
     clear.triggered.connect(recent_projects.clear)
 
 
-def open_project_dialog(window: MainWindow) -> None:
+def open_project_dialog(window: ProjectWindow) -> None:
     where = str(window.project.path.parent) if window.project.path else ""
     path, _ = QFileDialog.getOpenFileName(window, "Open project", where, PROJECT_FILTER)
     if path:
         switch_project(window, Path(path))
 
 
-def new_project(window: MainWindow) -> None:
+def new_project(window: ProjectWindow) -> None:
     """Create an empty project file; an existing file is never overwritten."""
     where = str(window.project.path.parent) if window.project.path else ""
     path, _ = QFileDialog.getSaveFileName(window, "New project", where, PROJECT_FILTER)
@@ -227,18 +211,16 @@ def new_project(window: MainWindow) -> None:
         return
     new = switch_project(window, target, create=True)
     if new is not None:
-        new.error("New project: add articles with Project → Import articles… (Ctrl+I)")
+        new.notify("New project: add articles with Project → Import articles… (Ctrl+I)")
 
 
-def switch_project(window: MainWindow, path: Path, *, create: bool = False
-                   ) -> MainWindow | None:
+def switch_project(window: ProjectWindow, path: Path, *, create: bool = False
+                   ) -> ProjectWindow | None:
     """Show project ``path`` in place of ``window``'s; returns the window now showing it.
 
     A file that cannot be opened (gone, not a project, from a newer release) leaves the
     current window as it is and says why; a gone file also leaves the recent list.
     """
-    from annotator.gui.main_window import create_window
-
     if window.project.path is not None and window.project.path.resolve() == path.resolve():
         return window
     try:
@@ -249,7 +231,8 @@ def switch_project(window: MainWindow, path: Path, *, create: bool = False
         _warn(window, "Project not opened", str(exc))
         return None
     try:
-        new = create_window(project, project.get_setting("annotator") or window.service.name)
+        new = type(window).on_project(project,
+                                      project.get_setting("annotator") or window.service.name)
     except InputError as exc:  # e.g. a label schema whose keys clash
         project.close()
         _warn(window, "Project not opened", str(exc))
@@ -279,7 +262,7 @@ def quit_application() -> None:
     QApplication.closeAllWindows()
 
 
-def _warn(window: MainWindow, title: str, message: str) -> None:
+def _warn(window: ProjectWindow, title: str, message: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=window)
     box.setObjectName("projectMessage")
     box.open()

@@ -19,16 +19,21 @@ the slots here, on the GUI thread, touch widgets):
 
 from __future__ import annotations
 
+import threading
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 
 from annotator.core.errors import InputError
+from annotator.core.jobs import Progress
+from annotator.core.vocabulary import Status
 from annotator.gui import project_menu
+from annotator.gui.task_bar import start_with_bar
 from annotator.services import retraining
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.project_window import ProjectWindow
     from annotator.services.training import TrainSummary
 
 TRAIN_KEY = "train"
@@ -42,7 +47,7 @@ RESULT_MS = 30_000  # a training result is read once, but not in a glance
 class Retrainer(QObject):
     """Owned by the window; decides when to train and reacts to the jobs' outcomes."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: ProjectWindow) -> None:
         super().__init__(window)
         self.window = window
         self.last_result = ""  # the last training's one line (the menu action's status tip)
@@ -73,7 +78,7 @@ class Retrainer(QObject):
         self._start(manual=False)
 
     def _check_failed(self, message: str) -> None:
-        self.window.error(f"Could not count done documents for retraining: {message}")
+        self.window.notify(f"Could not count done documents for retraining: {message}")
 
     # -- training -----------------------------------------------------------------------
     def train_now(self) -> None:
@@ -91,18 +96,16 @@ class Retrainer(QObject):
                 project_menu.already_running(window, TRAIN_KEY, "Training")
             return
         project = window.project
-        stop = project_menu.track(window, TRAIN_KEY, TRAINING)
 
-        def work(report: Any) -> tuple[TrainSummary | InputError, int]:
+        def work(*, progress: Progress, cancel: threading.Event
+                 ) -> tuple[TrainSummary | InputError, int]:
             try:
-                return retraining.retrain(
-                    project, progress=lambda n, total, _stage: report(n, total),
-                    cancelled=lambda: stop[0])
+                return retraining.retrain(project, progress=progress, cancel=cancel)
             except InputError as exc:  # a message for the user, not a traceback
                 return exc, retraining.done_count(project)
 
-        window.background.run_reporting(TRAIN_KEY, TRAINING, work, self._trained,
-                                        window.error)
+        start_with_bar(window.statusBar(), window.background, TRAIN_KEY, TRAINING, work,
+                       self._trained, window.notify)
 
     def _trained(self, result: tuple[TrainSummary | InputError, int]) -> None:
         """Show the outcome; a training that stored no model (cancelled, or refused
@@ -141,23 +144,18 @@ class Retrainer(QObject):
             return
         self._refresh_pending = False
         model = window.model
-        ids = [i for i in model.all_ids() if model.status(i) != "done"]
+        ids = [i for i in model.all_ids() if model.status(i) != Status.DONE]
         current = window.current.id if window.current is not None else None
         if current in ids:
             ids.remove(current)
             ids.insert(0, current)
         if not ids:
             return
-        project = window.project
-        stop = project_menu.track(window, SUGGEST_KEY, REFRESHING)
+        from annotator.services.suggest import run_suggest
 
-        def work(report: Any) -> Any:
-            from annotator.services.suggest import run_suggest
-
-            return run_suggest(project, only=ids, progress=report, cancelled=lambda: stop[0])
-
-        window.background.run_reporting(SUGGEST_KEY, REFRESHING, work, self._refreshed,
-                                        window.error)
+        start_with_bar(window.statusBar(), window.background, SUGGEST_KEY, REFRESHING,
+                       partial(run_suggest, window.project, only=ids), self._refreshed,
+                       window.notify)
 
     def _refreshed(self, summary: Any) -> None:
         window = self.window

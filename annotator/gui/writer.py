@@ -28,8 +28,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from annotator.core.errors import InputError
-from annotator.store import Project
-from annotator.store.engine import busy_wait, write_problem
+from annotator.services.project import Project, busy_wait, write_problem
 
 INLINE_WAIT_MS = 50  # the longest a key press may wait for a lock on the GUI thread
 RETRY_WAIT_MS = 1000  # each background attempt's own busy wait (polled finely)

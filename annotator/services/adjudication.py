@@ -36,21 +36,14 @@ from annotator.core.agreement.data import (
     SpanUnit,
 )
 from annotator.core.errors import InputError
-from annotator.core.merge_majority import (
-    MRelation,
-    MSpan,
-    RelationKey,
-    SpanKey,
-    Version,
-    merge,
-)
+from annotator.core.merge_majority import merge
+from annotator.core.model import Annotations, RelationData, RelationKey, SpanData, SpanKey
 from annotator.core.vocabulary import GOLD, RESERVED_ANNOTATORS, Status
 from annotator.services.agreement import compute_document, project_schema
 from annotator.services.annotation import AnnotationService
 from annotator.store import Project
 from annotator.store import agreement_queries as q
 from annotator.store import annotations as db
-from annotator.store.annotations import Annotations, RelationData, SpanData
 from annotator.store.documents import document_blocks, get_document, get_document_by_hash
 
 Attrs = tuple[tuple[str, Any], ...]
@@ -237,7 +230,7 @@ def items(versions: DocumentVersions, doc_label_names: Iterable[str] = ()) -> li
 
     for start, end in span_clusters(versions):
         chosen = {
-            name: tuple(sorted({(s.label, s.start, s.end): _freeze(s.attrs)
+            name: tuple(sorted({s.key: _freeze(s.attrs)
                                 for s in versions.versions[name].spans
                                 if start <= s.start and s.end <= end}.items(),
                                key=lambda kv: (kv[0][1], kv[0][2], kv[0][0])))
@@ -259,10 +252,9 @@ def items(versions: DocumentVersions, doc_label_names: Iterable[str] = ()) -> li
             head, child = spans.get(rel.head), spans.get(rel.child)
             if head is None or child is None:
                 continue
-            key = ((head.label, head.start, head.end), (child.label, child.start, child.end),
-                   rel.label)
+            key = (head.key, child.key, rel.label)
             cue_span = spans.get(rel.cue) if rel.cue else None
-            cue = (cue_span.label, cue_span.start, cue_span.end) if cue_span else None
+            cue = cue_span.key if cue_span else None
             relation_values.setdefault(key, {})[name] = (cue, _freeze(rel.attrs))
     for key, drawn in sorted(relation_values.items(), key=lambda kv: (kv[0][1][1], kv[0][0][1])):
         head, child, label = key
@@ -314,27 +306,18 @@ def draft_from(data: Annotations) -> Draft:
         if head is None or child is None:
             continue
         cue = spans.get(rel.cue) if rel.cue else None
-        relations[((head.label, head.start, head.end), (child.label, child.start, child.end),
-                   rel.label)] = ((cue.label, cue.start, cue.end) if cue else None,
-                                  _freeze(rel.attrs))
+        relations[(head.key, child.key, rel.label)] = (cue.key if cue else None,
+                                                      _freeze(rel.attrs))
     return Draft(
         _without_default(data.blocks),
-        {(s.label, s.start, s.end): _freeze(s.attrs) for s in data.spans},
+        {s.key: _freeze(s.attrs) for s in data.spans},
         relations,
         dict(data.doc_labels),
     )
 
 
-def _versions_for_merge(versions: DocumentVersions) -> dict[str, Version]:
-    return {
-        name: Version(
-            dict(data.blocks),
-            [MSpan(s.uid, s.label, s.start, s.end, dict(s.attrs)) for s in data.spans],
-            [MRelation(r.label, r.head, r.child, r.cue, dict(r.attrs)) for r in data.relations],
-            dict(data.doc_labels),
-        )
-        for name, data in ((n, versions.versions[n]) for n in versions.annotators)
-    }
+def _versions_for_merge(versions: DocumentVersions) -> dict[str, Annotations]:
+    return {name: versions.versions[name] for name in versions.annotators}
 
 
 def majority(versions: DocumentVersions, min_annotators: int = 2,

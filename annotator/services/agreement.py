@@ -4,8 +4,9 @@ The maths lives in ``core.agreement.report``; this module decides *whose* work a
 *which* labels: the annotators asked for (every annotator except ``gold`` and
 ``suggestions`` by default), the schema's block and span labels (so unused labels still
 show with n = 0), and the schema's ordinal document labels (ordinal alpha, not nominal).
-The CLI and the GUI both call ``compute``; the GUI from a worker thread, with
-``progress`` and ``cancelled`` callbacks that are only ever called on that thread.
+The CLI and the GUI both call ``compute``, a job in the sense of ``core.jobs``: the GUI
+runs it on a worker thread, whose ``progress`` callback is only ever called there, and
+a set ``cancel`` event makes it raise ``Cancelled`` (a part of a report is no report).
 Token alpha's tokens are counted while the store is read (``store.agreement_queries``),
 which hands the whole project over as columns (``core.agreement.columns``) read with a
 few range-scanned queries per page of documents.
@@ -13,6 +14,7 @@ few range-scanned queries per page of documents.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,17 +26,14 @@ from annotator.core.agreement.report import build, document_report
 from annotator.core.agreement.token_alpha import with_tokens
 from annotator.core.errors import InputError
 from annotator.core.gc_pause import gc_paused
+from annotator.core.jobs import Cancelled, Progress, check, report
 from annotator.store import Project
 from annotator.store import agreement_queries as q
 from annotator.store.documents import get_document_by_hash
 
-Progress = Callable[[int, int, str], None]
-"""``progress(done, total, stage)``: stage is ``"loading"`` (done/total documents read)
-then ``"computing"`` (0/1, then 1/1 when the report is ready)."""
-
-
-class Cancelled(Exception):
-    """The caller's ``cancelled()`` turned true: no report, nothing changed."""
+LOADING, COMPUTING = "loading", "computing"
+"""The stages ``progress`` reports: documents read (done/total), then the report itself
+(0/1, then 1/1 when it is ready)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,21 +118,19 @@ def load_documents(
     annotators: Mapping[int, str],
     *,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[DocAnnotations]:
     """Every document with the chosen annotators' work (see ``store.agreement_queries``);
     the other annotators' works come with their status only, to be counted as left out."""
 
-    def report(done: int, total: int) -> None:
-        if progress is not None:
-            progress(done, total, "loading")
+    def loading(done: int, total: int) -> None:
+        report(progress, done, total, LOADING)
 
     status_only = others(project, annotators)
     with project.sessions() as session, gc_paused():
         docs = list(q.iter_doc_annotations(session, annotators, status_only=status_only,
-                                           progress=report, cancelled=cancelled))
-    if cancelled is not None and cancelled():
-        raise Cancelled
+                                           progress=loading, cancelled=_poll(cancel)))
+    check(cancel)
     return docs
 
 
@@ -142,22 +139,27 @@ def load_columns(
     annotators: Mapping[int, str],
     *,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancel: threading.Event | None = None,
 ) -> WorkColumns:
     """The same work as ``load_documents``, as the report's columns: what ``compute``
     reads, since it skips building an object per span only to flatten it again."""
 
-    def report(done: int, total: int) -> None:
-        if progress is not None:
-            progress(done, total, "loading")
+    def loading(done: int, total: int) -> None:
+        report(progress, done, total, LOADING)
 
     status_only = others(project, annotators)
     with project.sessions() as session, gc_paused():
-        cols = q.load_columns(session, annotators, status_only=status_only, progress=report,
-                              cancelled=cancelled)
-    if cols is None or (cancelled is not None and cancelled()):
+        cols = q.load_columns(session, annotators, status_only=status_only, progress=loading,
+                              cancelled=_poll(cancel))
+    check(cancel)
+    if cols is None:  # (the store saw the event set between pages)
         raise Cancelled
     return cols
+
+
+def _poll(cancel: threading.Event | None) -> Callable[[], bool] | None:
+    """The store's page loop asks a plain callable between pages."""
+    return cancel.is_set if cancel is not None else None
 
 
 def compute(
@@ -165,29 +167,26 @@ def compute(
     annotators: Sequence[str] | None = None,
     *,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancel: threading.Event | None = None,
 ) -> dict[str, Any]:
     """The agreement report (``core.agreement.report.build``) of the whole project.
 
     ``annotators`` names who is compared, in that order (default: everyone except gold
     and suggestions). Raises ``InputError`` for unknown names and ``Cancelled`` when
-    ``cancelled()`` turns true while documents are read (the computation itself is a few
+    ``cancel`` is set while documents are read (the computation itself is a few
     vectorised seconds at most and runs to the end).
     """
     chosen = check_annotators(project, annotators)
     inputs = schema_inputs(project_schema(project))
-    docs = load_columns(project, chosen, progress=progress, cancelled=cancelled)
-    if progress is not None:
-        progress(0, 1, "computing")
+    docs = load_columns(project, chosen, progress=progress, cancel=cancel)
+    report(progress, 0, 1, COMPUTING)
     # Default: everyone with work on some document (build's rule), so a name created by
     # opening the app once does not add empty rows and columns to the report.
     order = list(annotators) if annotators is not None else None
     with gc_paused():
         result = build(docs, annotators=order, **inputs.kwargs())
-    if cancelled is not None and cancelled():
-        raise Cancelled
-    if progress is not None:
-        progress(1, 1, "computing")
+    check(cancel)
+    report(progress, 1, 1, COMPUTING)
     return result
 
 

@@ -16,12 +16,12 @@ from typing import Any
 
 from annotator.core import schema as schema_mod
 from annotator.core.errors import InputError
+from annotator.core.model import Annotations, RelationData, SpanData, SuggestionRow
 from annotator.core.suggestion_payload import PART_LABELS, AttributionPayload
 from annotator.core.vocabulary import RESERVED_ANNOTATORS, STATUSES, role_for
 from annotator.store import Project
 from annotator.store import annotations as db
 from annotator.store import suggestions as sugg_db
-from annotator.store.annotations import Annotations, RelationData, SpanData
 from annotator.store.documents import (
     document_blocks,
     get_document,
@@ -29,7 +29,6 @@ from annotator.store.documents import (
     titles,
 )
 from annotator.store.engine import retry_when_busy
-from annotator.store.suggestions import SuggestionRow
 
 
 def new_uid() -> str:

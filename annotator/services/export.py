@@ -13,19 +13,21 @@ This module runs an export from start to end; the parts live beside it:
 (worker processes for large text exports, same bytes in the same order) and
 ``export_sinks`` (output files, written to a ``.part`` file and renamed at the end).
 
-The GUI calls ``export`` from a worker thread with ``progress(done, total)`` and a
-``cancelled()`` callable; the CLI is ``annotator export``.
+``export`` is a job in the sense of ``core.jobs``: the GUI runs it on a worker thread
+with ``progress`` and a ``cancel`` event, and a cancelled export writes no file; the CLI
+is ``annotator export``.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from annotator.core.errors import InputError
+from annotator.core.jobs import Progress, is_cancelled, report
 from annotator.core.split import assign
 from annotator.core.units import human_size, plural
 from annotator.services.export_lines import ExportJob
@@ -58,8 +60,7 @@ __all__ = [
 PROGRESS_EVERY = 200  # DocBin: records between progress reports (text formats: per page)
 HELP_WHILE_STARTING = True  # encode pages here until the workers are up (tests: False)
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
+EXPORTING = "exporting"  # the stage ``progress`` reports: records written of all
 
 
 @dataclass
@@ -102,12 +103,12 @@ def export(
     *,
     stream: IO[bytes] | None = None,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancel: threading.Event | None = None,
 ) -> ExportSummary:
     """Write the export; ``out`` is a file (a folder with ``split``), or ``None`` to
     write to ``stream`` (JSONL formats only). Safe to call from a worker thread:
-    ``progress(done, total)`` counts records, ``cancelled()`` is polled between pages
-    of documents, and a cancelled export writes no file."""
+    ``progress`` counts records, ``cancel`` is looked at between pages of documents,
+    and a cancelled export writes no file."""
     check_options(options)
     started = time.perf_counter()
     chosen = chosen_annotators(project, options)
@@ -138,7 +139,7 @@ def export(
                 summary.documents += made.record["id"] != last_doc
                 last_doc = made.record["id"]
                 done += 1
-                if done % PROGRESS_EVERY == 0 and _tick(progress, cancelled, done, total):
+                if done % PROGRESS_EVERY == 0 and _tick(progress, cancel, done, total):
                     summary.cancelled = True
                     break
         else:
@@ -151,7 +152,7 @@ def export(
                     sinks[part].write(data, records)
                     done += records
                 summary.documents += page.documents
-                if _tick(progress, cancelled, done, total):
+                if _tick(progress, cancel, done, total):
                     summary.cancelled = True
                     break
         for sink in sinks.values():
@@ -159,8 +160,8 @@ def export(
                 sink.abort()
             else:
                 sink.finish()
-        if progress is not None and not summary.cancelled:
-            progress(done, max(total, done))
+        if not summary.cancelled:
+            report(progress, done, max(total, done), EXPORTING)
     except BaseException:
         for sink in sinks.values():
             sink.abort()
@@ -172,8 +173,8 @@ def export(
     return summary
 
 
-def _tick(progress: Progress | None, cancelled: Cancelled | None, done: int, total: int) -> bool:
+def _tick(progress: Progress | None, cancel: threading.Event | None, done: int,
+          total: int) -> bool:
     """Report progress; True when the caller asked to stop."""
-    if progress is not None:
-        progress(done, total)
-    return cancelled is not None and bool(cancelled())
+    report(progress, done, total, EXPORTING)
+    return is_cancelled(cancel)

@@ -14,18 +14,13 @@ from typing import Any
 
 from annotator.core import schema as schema_mod
 from annotator.core.errors import InputError
-from annotator.core.export_record import (
-    RelationLike,
-    SpanLike,
-    build_record,
-    record_meta,
-)
+from annotator.core.export_record import build_record, record_meta
+from annotator.core.model import RelationData, SpanData, SpanKey, SuggestionRow
 from annotator.core.suggestion_payload import PART_LABELS, AttributionPayload
-from annotator.core.vocabulary import GOLD, STATUSES, SUGGESTIONS
+from annotator.core.vocabulary import GOLD, STATUSES, SUGGESTIONS, Status
 from annotator.nlp.tokens import TokenIndex
 from annotator.store import Project
 from annotator.store import export_queries as q
-from annotator.store.annotations import RelationData, SpanData
 
 FORMATS = ("jsonl", "spacy", "prodigy")
 _local = threading.local()
@@ -52,7 +47,7 @@ class ExportOptions:
     gold: bool = False
     suggestions: bool = False
     entities: bool = False  # entity suggestions: doc.ents in DocBin, spans of suggestions
-    statuses: Sequence[str] | None = ("done",)  # None: any status
+    statuses: Sequence[str] | None = (Status.DONE,)  # None: any status
     split: Mapping[str, float] | None = None
     seed: int = 0
     workers: int | None = None  # worker processes for JSONL/Prodigy; None: automatic
@@ -127,7 +122,7 @@ class RecordBuilder:
                            labels.spans, labels.relations, labels.doc_labels)
 
     def from_suggestions(
-        self, doc: q.ExportDocument, rows: Sequence[q.SuggestionRow], entities: bool
+        self, doc: q.ExportDocument, rows: Sequence[SuggestionRow], entities: bool
     ) -> dict[str, Any]:
         """The ``suggestions`` record, in the annotators' own terms
         (``core.suggestion_payload`` defines an attribution's stored shape):
@@ -145,11 +140,11 @@ class RecordBuilder:
         threshold them.
         """
         block_labels: dict[int, str] = {}
-        spans: dict[tuple[str, int, int], SpanData] = {}
+        spans: dict[SpanKey, SpanData] = {}
         relations: list[RelationData] = []
         length = len(doc.text)
 
-        def span(label: str, where: tuple[int, int], row: q.SuggestionRow,
+        def span(label: str, where: tuple[int, int], row: SuggestionRow,
                  attrs: dict[str, Any], part: str) -> str | None:
             start, end = where
             if not 0 <= start < end <= length:
@@ -190,8 +185,8 @@ class RecordBuilder:
 
     def _build(
         self, doc: q.ExportDocument, annotator: str, status: str | None, updated_at: Any,
-        block_labels: Mapping[int, str], spans: Sequence[SpanLike],
-        relations: Sequence[RelationLike], doc_labels: Mapping[str, str],
+        block_labels: Mapping[int, str], spans: Sequence[SpanData],
+        relations: Sequence[RelationData], doc_labels: Mapping[str, str],
     ) -> dict[str, Any]:
         token_spans = self.tokens.span_tokens(doc.text, [(s.start, s.end) for s in spans])
         return build_record(

@@ -37,6 +37,7 @@ import gzip
 import os
 import stat
 import sys
+import threading
 import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -61,6 +62,7 @@ from annotator.core.formats import (
     read_jsonl,
     record_lines,
 )
+from annotator.core.jobs import Progress, is_cancelled, report
 from annotator.core.terminal import printable
 from annotator.core.text import MAX_BYTES, sha256
 from annotator.core.title import title_of_spans
@@ -90,7 +92,7 @@ waits for the preparing thread to let go of it; a shorter interval keeps those w
 short (they add up over a few dozen calls per chunk)."""
 _SUFFIX_LIST = ", ".join(SUPPORTED_SUFFIXES[:-1]) + " or " + SUPPORTED_SUFFIXES[-1]
 
-Progress = Callable[[int, int], None]
+IMPORTING = "importing"  # the stage ``progress`` reports: files read of all
 
 
 @dataclass
@@ -455,7 +457,7 @@ class _StreamState:
 
 def _import_stream(
     project: Project, path: Path, kind: str, encoding: str | None, summary: ImportSummary,
-    cancelled: Callable[[], bool] | None, writer: _Writer,
+    cancel: threading.Event | None, writer: _Writer,
 ) -> bool:
     """A large JSONL file: check every record, then write in chunks (from the records
     kept by the check, or by reading the file again when they hold over ``KEEP_CHARS``).
@@ -521,7 +523,7 @@ def _import_stream(
                 chunk, chunk_chars = [], 0
                 if state.failed is not None:
                     break  # (seen early: the rest need not be prepared)
-                if cancelled is not None and cancelled():
+                if is_cancelled(cancel):
                     raise _Cancelled
         if chunk:
             writer.chunk(partial(write, chunk))
@@ -542,19 +544,19 @@ class _Cancelled(Exception):
 
 def _merge(
     project: Project, path: Path, kind: str, summary: ImportSummary,
-    cancelled: Callable[[], bool] | None,
+    cancel: threading.Event | None,
 ) -> None:
     from annotator.services import merge  # only now: merging needs more than importing
 
     counts = merge.MergeCounts()
     if kind == ".jsonl.gz":
         try:
-            merge.merge_file(project, path, counts, cancelled=cancelled, lines=_gz_lines(path))
+            merge.merge_file(project, path, counts, cancel=cancel, lines=_gz_lines(path))
         except (OSError, EOFError, zlib.error) as exc:  # a gzip stream that breaks off
             counts.refused.append(f"{printable_path(path)}: not a valid gzip file "
                                   f"({exc or type(exc).__name__})")
     else:
-        merge.merge_file(project, path, counts, cancelled=cancelled)
+        merge.merge_file(project, path, counts, cancel=cancel)
     summary.add_merge(counts)
 
 
@@ -564,15 +566,18 @@ def import_paths(
     *,
     encoding: str | None = None,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancel: threading.Event | None = None,
 ) -> ImportSummary:
+    """Import ``paths`` (files and folders), a job in the sense of ``core.jobs``:
+    ``progress`` counts files, and a set ``cancel`` stops between files (or between a
+    streamed file's chunks, whose committed chunks are then taken back)."""
     files, errors = collect_files(paths)
     summary = ImportSummary(files=len(files), refused=list(errors))
     writer = _Writer()
     switch = sys.getswitchinterval()
     sys.setswitchinterval(min(switch, SWITCH_SECONDS))
     try:
-        _import_files(project, files, summary, writer, encoding, progress, cancelled)
+        _import_files(project, files, summary, writer, encoding, progress, cancel)
         writer.drain()
     finally:
         writer.close()
@@ -582,7 +587,7 @@ def import_paths(
 
 def _import_files(
     project: Project, files: Sequence[Path], summary: ImportSummary, writer: _Writer,
-    encoding: str | None, progress: Progress | None, cancelled: Callable[[], bool] | None,
+    encoding: str | None, progress: Progress | None, cancel: threading.Event | None,
 ) -> None:
     """Read and prepare each file in turn; ``writer`` stores them meanwhile. Progress
     counts files handed to the writer (the last chunk may still be written after)."""
@@ -600,7 +605,7 @@ def _import_files(
         writer.note(partial(summary.refused.append, line))
 
     for number, path in enumerate(files, start=1):
-        if cancelled is not None and cancelled():
+        if is_cancelled(cancel):
             summary.cancelled = True
             break
         kind = file_kind(path.name) or path.suffix.lower()
@@ -608,19 +613,19 @@ def _import_files(
             if _is_export(path, kind):
                 flush()  # keep the order: articles before this file are written first
                 writer.drain()
-                _merge(project, path, kind, summary, cancelled)
+                _merge(project, path, kind, summary, cancel)
             elif _streamed(path, kind, encoding):
                 flush()
-                if not _import_stream(project, path, kind, encoding, summary, cancelled,
+                if not _import_stream(project, path, kind, encoding, summary, cancel,
                                       writer):
                     writer.drain()
-                    _merge(project, path, kind, summary, cancelled)
+                    _merge(project, path, kind, summary, cancel)
             else:
                 parsed = read_file(path, encoding)
                 if any(p.record is not None and "annotator" in p.record for p in parsed):
                     flush()
                     writer.drain()
-                    _merge(project, path, kind, summary, cancelled)
+                    _merge(project, path, kind, summary, cancel)
                 else:
                     docs = [to_new_document(p, path.name) for p in parsed]
                     pending.append((path, docs))
@@ -630,8 +635,7 @@ def _import_files(
                         flush()
         except InputError as exc:
             refuse(str(exc))
-        if progress is not None:
-            progress(number, len(files))
+        report(progress, number, len(files), IMPORTING)
         if summary.cancelled:
             break
     flush()

@@ -33,13 +33,18 @@ unique key still be taken meanwhile, the batch is decided again on what is store
 Machine suggestions (``"annotator": "suggestions"``) are not merged: they are made
 in each project by its suggesters, and merging another project's would mix model
 versions. They are reported in one line per file.
+
+``merge_paths`` and ``merge_file`` are jobs in the sense of ``core.jobs``: progress
+counts bytes (``"merging"``), and a set ``cancel`` stops between batches with what was
+merged kept, since every record is whole on its own.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -52,12 +57,13 @@ from annotator.core.errors import InputError
 from annotator.core.export_record import IncomingRecord, parse_record
 from annotator.core.formats import record_lines
 from annotator.core.gc_pause import gc_paused
+from annotator.core.jobs import Progress, is_cancelled, report
+from annotator.core.model import Annotations, RelationData, SpanData
 from annotator.core.text import normalise_newlines, sha256
 from annotator.core.title import pick_title
-from annotator.core.vocabulary import SUGGESTIONS
+from annotator.core.vocabulary import SUGGESTIONS, Status
 from annotator.store import Project, Session
 from annotator.store import merge_queries as mq
-from annotator.store.annotations import Annotations, RelationData, SpanData
 from annotator.store.documents import NewDocument
 from annotator.store.models import utcnow
 
@@ -66,8 +72,7 @@ BATCH_CHARS = 2_000_000
 SNIFF_BYTES = 64 * 1024 * 1024  # a first line longer than this is not an export record
 _UID_NAMESPACE = uuid.UUID("6f6b0a52-3f0c-4f4c-9b43-5a1f7d1f2c10")
 
-ProgressBytes = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
+MERGING = "merging"  # the stage ``progress`` reports: bytes read of all files
 
 
 @dataclass
@@ -136,7 +141,7 @@ def _content(labels: Annotations) -> tuple[Any, ...]:
 
 def _is_empty(labels: Annotations) -> bool:
     """Nothing to lose: no labels, and at most a "todo" progress row (an assignment)."""
-    return (labels.status == "todo" and not labels.blocks and not labels.spans
+    return (labels.status == Status.TODO and not labels.blocks and not labels.spans
             and not labels.relations and not labels.doc_labels)
 
 
@@ -227,7 +232,7 @@ class _Batch:
             block_labels[index_of[(start, end)]] = label
         incoming = Annotations(
             blocks=block_labels,
-            spans=[SpanData(s.uid, s.label, s.start, s.end, s.attrs) for s in record.spans],
+            spans=list(record.spans),
             relations=[
                 RelationData(uid, r.label, r.head, r.child, r.cue, r.attrs)
                 for uid, r in zip(_relation_uids(record), record.relations, strict=True)
@@ -379,8 +384,8 @@ def merge_file(
     path: Path,
     counts: MergeCounts,
     *,
-    progress: ProgressBytes | None = None,
-    cancelled: Cancelled | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
     lines: Iterable[tuple[int, int, str | InputError]] | None = None,
 ) -> None:
     """Merge every record of one JSONL file, refusing bad records one by one."""
@@ -415,9 +420,8 @@ def merge_file(
             batch_chars += len(text)
             if len(batch) >= BATCH or batch_chars >= BATCH_CHARS:
                 flush()
-                if progress is not None:
-                    progress(done, total)
-                if cancelled is not None and cancelled():
+                report(progress, done, total, MERGING)
+                if is_cancelled(cancel):
                     counts.cancelled = True
                     break
         else:
@@ -432,8 +436,7 @@ def merge_file(
             f"{where}: {len(suggestion_lines)} records of machine suggestions not merged "
             f"(lines {shown}{more}); suggestions are made in each project by its suggesters"
         )
-    if progress is not None:
-        progress(total, total)
+    report(progress, total, total, MERGING)
 
 
 def _write_batch(
@@ -516,14 +519,14 @@ def merge_paths(
     project: Project,
     paths: Iterable[str | Path],
     *,
-    progress: ProgressBytes | None = None,
-    cancelled: Cancelled | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> MergeCounts:
     """File → Import annotations…: merge export-record files, with byte progress.
 
-    ``progress(done, total)`` counts bytes over all files, so a single large file
-    still moves the bar; ``cancelled()`` is polled between batches (what was merged
-    so far stays: every record is complete on its own).
+    ``progress`` counts bytes over all files, so a single large file still moves the
+    bar; ``cancel`` is looked at between batches (what was merged so far stays: every
+    record is complete on its own).
     """
     files = [Path(p) for p in paths]
     counts = MergeCounts()
@@ -540,11 +543,10 @@ def merge_paths(
             counts.refused.append(f"{path}: no such file")
             continue
 
-        def file_progress(done: int, _total: int, base: int = before) -> None:
-            if progress is not None:
-                progress(base + done, total)
+        def file_progress(done: int, _total: int, stage: str, base: int = before) -> None:
+            report(progress, base + done, total, stage)
 
-        merge_file(project, path, counts, progress=file_progress, cancelled=cancelled)
+        merge_file(project, path, counts, progress=file_progress, cancel=cancel)
         before += size
         if counts.cancelled:
             break

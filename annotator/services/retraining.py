@@ -14,7 +14,7 @@ learns one version of each), so it counts once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,8 @@ from annotator.store.training_queries import labelled_document_ids
 
 if TYPE_CHECKING:  # the trainer (numpy, the block model) loads when a training starts,
     # not when the window opens
-    from annotator.services.training import Progress, TrainSummary
+    from annotator.core.jobs import Progress
+    from annotator.services.training import TrainSummary
 
 RETRAIN_EVERY = "block_model_retrain_every"
 DONE_COUNT = "block_model_done_count"
@@ -79,7 +80,7 @@ def retrain(
     *,
     with_base: bool = True,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancel: threading.Event | None = None,
 ) -> tuple[TrainSummary, int]:
     """Train and store the block model, then record the done count it learnt from.
 
@@ -93,7 +94,7 @@ def retrain(
 
     count = done_count(project)
     summary = train_blocks_in_child(project, with_base=with_base, progress=progress,
-                                    cancelled=cancelled)
+                                    cancel=cancel)
     if not summary.cancelled:
         project.set_setting(DONE_COUNT, count)
     return summary, count

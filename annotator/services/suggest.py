@@ -14,18 +14,24 @@ model, an edited rule table) is re-checked in this process, which needs no parse
 its clutter suggestions come out the same it is only re-stamped, otherwise it is redone.
 So a change re-suggests exactly the documents it affects, and verdicts on suggestions
 that did not change survive (``store.suggestions.replace_for_document``).
+
+``run_suggest`` is a job in the sense of ``core.jobs``: progress counts documents
+(``"rechecking"`` those whose block part alone changed, then ``"suggesting"``), and a
+set ``cancel`` stops after the document being written, ending the child at once.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import queue
+import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.errors import InputError
+from annotator.core.jobs import Progress, is_cancelled, report
+from annotator.core.model import NewSuggestion
 from annotator.nlp import block_classifier
 from annotator.nlp.block_model import TreeModel
 from annotator.nlp.pipeline import (
@@ -45,7 +51,6 @@ from annotator.store.documents import (
     get_document,
 )
 from annotator.store.suggestions import (
-    NewSuggestion,
     block_keys,
     replace_for_document,
     restamp,
@@ -54,7 +59,8 @@ from annotator.store.suggestions import (
 )
 
 CHUNK = 32
-_DONE = "done"
+RECHECKING, SUGGESTING = "rechecking", "suggesting"  # the stages ``progress`` reports
+_CHUNK_END = "chunk_end"  # a message from the child process, not a status
 
 
 @dataclass
@@ -98,7 +104,7 @@ def _worker(model_name: str | None, attribution_model: dict[str, Any] | None, ta
                 break
             for doc_id, found in analyse(model, chunk, attribution_model=learnt):
                 results.put(("doc", doc_id, found))
-            results.put((_DONE, len(chunk), None))
+            results.put((_CHUNK_END, len(chunk), None))
     except InputError as exc:
         results.put(("input_error", str(exc), None))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
@@ -176,8 +182,8 @@ def run_suggest(
     model_name: str | None = None,
     only: list[int] | None = None,
     force: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> SuggestSummary:
     context = mp.get_context("spawn")
     tasks: Any = context.Queue()
@@ -204,10 +210,10 @@ def run_suggest(
             candidates = list(only) if only is not None else document_ids(session)
         wanted, recheck = _plan(candidates, stored, version, force)
         summary.skipped = len(candidates) - len(wanted) - len(recheck)
-        if progress:
-            progress(0, len(wanted) + len(recheck))
+        report(progress, 0, len(wanted) + len(recheck),
+               RECHECKING if recheck else SUGGESTING)
         for checked, doc_id in enumerate(recheck, start=1):
-            if cancelled and cancelled():
+            if is_cancelled(cancel):
                 summary.cancelled = True
                 return summary
             outcome = _recheck(project, doc_id, version, block_model)
@@ -217,12 +223,11 @@ def run_suggest(
                 summary.updated += 1
             else:
                 wanted.append(doc_id)
-            if progress:
-                progress(checked, len(wanted) + len(recheck))
+            report(progress, checked, len(wanted) + len(recheck), RECHECKING)
         done_before = summary.rechecked + summary.updated
         total = done_before + len(wanted)
         for start in range(0, len(wanted), CHUNK):
-            if cancelled and cancelled():
+            if is_cancelled(cancel):
                 summary.cancelled = True
                 break
             ids = wanted[start : start + CHUNK]
@@ -240,7 +245,7 @@ def run_suggest(
             tasks.put(chunk)
             while True:
                 kind, a, b = _get(results, process)
-                if kind == _DONE:
+                if kind == _CHUNK_END:
                     break
                 if kind == "error":
                     raise RuntimeError(a)
@@ -252,9 +257,8 @@ def run_suggest(
                     replace_for_document(session, a, version, items)
                 summary.processed += 1
                 summary.suggestions += len(items)
-                if progress:
-                    progress(done_before + summary.processed, total)
-                if cancelled and cancelled():
+                report(progress, done_before + summary.processed, total, SUGGESTING)
+                if is_cancelled(cancel):
                     summary.cancelled = True  # stop at once: the worker is terminated below
                     break
             if summary.cancelled:

@@ -10,6 +10,10 @@ documents cannot undo what the base data teaches.
 Before storing, one document in five (chosen by id, so the same ones each time) is held
 out: a model trained without them is scored on them beside the model in use, and those
 two figures are what the command prints. The stored model is then trained on all of them.
+
+Both trainings are jobs in the sense of ``core.jobs``: progress names its step
+(``"reading labels"``, ``"training"``, ``"parsing"``, ``"storing"``), and a set
+``cancel`` returns a summary marked cancelled with nothing stored.
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import queue
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +31,7 @@ import numpy as np
 
 from annotator.core.errors import InputError
 from annotator.core.fingerprint import fingerprint
+from annotator.core.jobs import Progress, is_cancelled, report
 from annotator.nlp import block_classifier as bc
 from annotator.nlp import block_features as bf
 from annotator.nlp import block_training as bt
@@ -49,7 +54,6 @@ from annotator.store.training_queries import (
 PROJECT_WEIGHT = 5.0
 MAX_LEARNT_LABELS = 5000
 HOLD_OUT_EVERY = 5
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -143,16 +147,15 @@ def train_blocks(
     *,
     with_base: bool = True,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancel: threading.Event | None = None,
 ) -> TrainSummary:
     """Train the project's block model from its done documents and store it."""
     started = time.perf_counter()
     summary = TrainSummary()
 
     def step(done: int, total: int, stage: str) -> bool:
-        if progress:
-            progress(done, total, stage)
-        if cancelled and cancelled():
+        report(progress, done, total, stage)
+        if is_cancelled(cancel):
             summary.cancelled = True
         return summary.cancelled
 
@@ -217,7 +220,7 @@ def _train_child(url: str, with_base: bool, results: Any) -> None:
                 progress=lambda done, total, stage: results.put(("progress", (done, total, stage))))
         finally:
             project.close()
-        results.put(("done", summary))
+        results.put(("result", summary))
     except InputError as exc:
         results.put(("input_error", str(exc)))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
@@ -229,7 +232,7 @@ def train_blocks_in_child(
     *,
     with_base: bool = True,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancel: threading.Event | None = None,
 ) -> TrainSummary:
     """:func:`train_blocks` in a spawned process, for the window.
 
@@ -248,14 +251,14 @@ def train_blocks_in_child(
             try:
                 kind, payload = results.get(timeout=0.1)
             except queue.Empty:
-                if cancelled and cancelled():
+                if is_cancelled(cancel):
                     return TrainSummary(cancelled=True)
                 if not process.is_alive():
                     raise RuntimeError("the training process died") from None
                 continue
-            if kind == "progress" and progress:
-                progress(*payload)
-            elif kind == "done":
+            if kind == "progress":
+                report(progress, *payload)
+            elif kind == "result":
                 return payload  # type: ignore[no-any-return]
             elif kind == "input_error":
                 raise InputError(payload)
@@ -311,7 +314,7 @@ def train_attributions(
     *,
     model_name: str | None = None,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancel: threading.Event | None = None,
 ) -> AttributionTrainSummary:
     """Train the project's attribution re-scorer from done documents and store it.
 
@@ -334,9 +337,8 @@ def train_attributions(
     for number, (record, doc) in enumerate(
             zip(labelled, nlp.pipe(d.text for d in labelled), strict=True), start=1):
         items[record.document_id] = (doc, record.attributions, record.cues)
-        if progress:
-            progress(number, total, "parsing")
-        if cancelled and cancelled():
+        report(progress, number, total, "parsing")
+        if is_cancelled(cancel):
             summary.cancelled = True
             return summary
     summary.documents = len(items)
@@ -359,8 +361,7 @@ def train_attributions(
     except ValueError as exc:
         summary.notes.append(f"attributions: {exc}")
         return summary
-    if progress:
-        progress(total, total, "storing")
+    report(progress, total, total, "storing")
     store_attribution_model(project, model)
     summary.cues_learnt = sum(1 for used, _seen in model.data["cues"].values()
                               if used >= al.MIN_CUE_USES)

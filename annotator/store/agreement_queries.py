@@ -39,8 +39,8 @@ from annotator.core.agreement.data import (
     SpanUnit,
 )
 from annotator.core.agreement.tokenizer import span_tokens
+from annotator.core.model import Annotations
 from annotator.core.vocabulary import RESERVED_ANNOTATORS, role_for
-from annotator.store.annotations import Annotations
 from annotator.store.documents import NewDocument
 from annotator.store.models import (
     Annotator,

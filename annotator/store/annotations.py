@@ -8,13 +8,11 @@ redo and round-trip merges can replay them idempotently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from annotator.core.vocabulary import RESERVED_ANNOTATORS
+from annotator.core.model import Annotations, RelationData, SpanData
+from annotator.core.vocabulary import RESERVED_ANNOTATORS, Status
 from annotator.store.models import (
     Annotator,
     BlockLabel,
@@ -26,38 +24,6 @@ from annotator.store.models import (
 )
 
 RESERVED_NAMES = RESERVED_ANNOTATORS  # the name store callers have long imported
-
-
-@dataclass(frozen=True, slots=True)
-class SpanData:
-    uid: str
-    label: str
-    start: int
-    end: int
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class RelationData:
-    uid: str
-    label: str
-    head: str  # span uid
-    child: str
-    cue: str | None = None
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Annotations:
-    """Everything one annotator has on one document."""
-
-    blocks: dict[int, str] = field(default_factory=dict)
-    spans: list[SpanData] = field(default_factory=list)
-    relations: list[RelationData] = field(default_factory=list)
-    doc_labels: dict[str, str] = field(default_factory=dict)
-    status: str = "todo"
-    seconds: float = 0.0
-    updated_at: Any = None
 
 
 def get_or_create_annotator(session: Session, name: str, role: str = "annotator") -> int:
@@ -120,7 +86,7 @@ def statuses(session: Session, annotator: int) -> dict[int, str]:
     """An annotator's status of every document that is not simply to do."""
     rows = session.execute(
         select(Progress.document_id, Progress.status).where(
-            Progress.annotator_id == annotator, Progress.status != "todo"
+            Progress.annotator_id == annotator, Progress.status != Status.TODO
         )
     )
     return {doc_id: status for doc_id, status in rows}
@@ -265,10 +231,11 @@ def touch(session: Session, document_id: int, annotator: int) -> None:
     )
     if row is None:
         session.add(Progress(document_id=document_id, annotator_id=annotator,
-                             status="in_progress", seconds=0.0, updated_at=utcnow()))
+                             status=Status.IN_PROGRESS, seconds=0.0,
+                             updated_at=utcnow()))
     else:
-        if row.status == "todo":
-            row.status = "in_progress"
+        if row.status == Status.TODO:
+            row.status = Status.IN_PROGRESS
         row.updated_at = utcnow()
 
 

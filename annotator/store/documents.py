@@ -20,6 +20,7 @@ from sqlalchemy import Insert, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from annotator.core.fingerprint import fingerprint
+from annotator.core.vocabulary import Status
 from annotator.store.models import Block, Document, Progress, utcnow
 
 
@@ -247,9 +248,9 @@ def list_documents(session: Session, limit: int | None = None) -> list[DocumentR
     counts = (
         select(
             Progress.document_id,
-            func.sum(case((Progress.status == "done", 1), else_=0)).label("done"),
-            func.sum(case((Progress.status == "in_progress", 1), else_=0)).label("in_progress"),
-            func.sum(case((Progress.status == "skipped", 1), else_=0)).label("skipped"),
+            func.sum(case((Progress.status == Status.DONE, 1), else_=0)).label("done"),
+            func.sum(case((Progress.status == Status.IN_PROGRESS, 1), else_=0)).label("in_progress"),
+            func.sum(case((Progress.status == Status.SKIPPED, 1), else_=0)).label("skipped"),
         )
         .group_by(Progress.document_id)
         .subquery()

@@ -19,13 +19,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Connection, String, delete, func, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
+from annotator.core.model import Annotations, RelationData, SpanData, SuggestionRow
 from annotator.core.vocabulary import role_for
-from annotator.store.annotations import Annotations
 from annotator.store.documents import NewDocument, block_rows
 from annotator.store.models import (
     Annotator,
@@ -39,7 +39,6 @@ from annotator.store.models import (
     Suggestion,
     utcnow,
 )
-from annotator.store.suggestions import SuggestionRow
 
 PAGE = 500  # documents per page; also keeps every IN list under parameter limits
 
@@ -55,44 +54,13 @@ class ExportDocument:
     blocks: list[tuple[int, int]]
 
 
-class ExportSpan(NamedTuple):
-    """A span as export reads it: a tuple, because 100,000s are made per export."""
-
-    uid: str
-    label: str
-    start: int
-    end: int
-    attrs: dict[str, Any]
-
-
-class ExportRelation(NamedTuple):
-    uid: str
-    label: str
-    head: str
-    child: str
-    cue: str | None
-    attrs: dict[str, Any]
-
-
-@dataclass(slots=True)
-class ExportLabels:
-    """One annotator's labels on one document (the progress row's status and time)."""
-
-    status: str
-    updated_at: datetime | None
-    blocks: dict[int, str] = field(default_factory=dict)
-    spans: list[ExportSpan] = field(default_factory=list)
-    relations: list[ExportRelation] = field(default_factory=list)
-    doc_labels: dict[str, str] = field(default_factory=dict)
-
-
 @dataclass(slots=True)
 class ExportItem:
     """One document with one annotator's labels."""
 
     document: ExportDocument
     annotator: str
-    labels: ExportLabels
+    labels: Annotations  # ``seconds`` is not read: an export does not carry it
     entities: list[tuple[int, int, str]] = field(default_factory=list)
 
 
@@ -246,12 +214,12 @@ def load_page(
     memo = _JsonMemo()
     ann_ids = list(annotator_ids)
     docs = _documents(conn, ids, memo)
-    labels: dict[tuple[int, int], ExportLabels] = {}
+    labels: dict[tuple[int, int], Annotations] = {}
     for doc_id, ann_id, status, updated_at in conn.execute(
         select(Progress.document_id, Progress.annotator_id, Progress.status, Progress.updated_at)
         .where(*_progress_filter(ann_ids, statuses), _among(Progress.document_id, ids))
     ).all():
-        labels[(doc_id, ann_id)] = ExportLabels(status, updated_at)
+        labels[(doc_id, ann_id)] = Annotations(status=status, updated_at=updated_at)
     for doc_id, ann_id, index, label in _tuples(conn,
         select(BlockLabel.document_id, BlockLabel.annotator_id, BlockLabel.block_index,
                BlockLabel.label)
@@ -270,7 +238,7 @@ def load_page(
         uid_of[span_id] = uid
         target = labels.get((doc_id, ann_id))
         if target is not None:
-            target.spans.append(ExportSpan(uid, label, start, end, memo(attrs)))
+            target.spans.append(SpanData(uid, label, start, end, memo(attrs)))
     for uid, doc_id, ann_id, label, head, child, cue, attrs in _tuples(conn,
         select(Relation.uid, Relation.document_id, Relation.annotator_id, Relation.label,
                Relation.head_id, Relation.child_id, Relation.cue_id, _raw(Relation.attrs))
@@ -279,7 +247,7 @@ def load_page(
     ):
         target = labels.get((doc_id, ann_id))
         if target is not None:
-            target.relations.append(ExportRelation(
+            target.relations.append(RelationData(
                 uid, label, uid_of[head], uid_of[child], uid_of.get(cue) if cue else None,
                 memo(attrs),
             ))

@@ -25,8 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.core.fingerprint import fingerprint
+from annotator.core.model import Annotations, RelationData, SpanData
 from annotator.core.vocabulary import role_for
-from annotator.store.annotations import Annotations, RelationData, SpanData
 from annotator.store.documents import NewDocument
 from annotator.store.models import (
     Annotator,

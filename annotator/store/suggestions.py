@@ -8,40 +8,14 @@ rejection does not hide the suggestion from another.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from annotator.core.model import NewSuggestion, SuggestionRow
 from annotator.store.models import Suggestion, SuggestionReview, SuggestionRun, utcnow
 
 LAYERS = ("entity", "block", "claim", "attribution")
-
-
-@dataclass(frozen=True, slots=True)
-class NewSuggestion:
-    layer: str
-    label: str
-    start: int
-    end: int
-    score: float = 1.0
-    rule: str = ""
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class SuggestionRow:
-    id: int
-    layer: str
-    label: str
-    start: int
-    end: int
-    score: float
-    rule: str
-    model_version: str
-    attrs: dict[str, Any]
-    verdict: str | None  # this annotator's accepted/rejected, None while pending
 
 
 def replace_for_document(

@@ -31,10 +31,10 @@ from bench_agreement import corpus  # noqa: E402
 from annotator.core.agreement import report  # noqa: E402
 from annotator.core.agreement.data import DocAnnotations  # noqa: E402
 from annotator.core.gc_pause import gc_paused  # noqa: E402
+from annotator.core.model import Annotations, RelationData, SpanData  # noqa: E402
 from annotator.services import agreement  # noqa: E402
 from annotator.store import agreement_queries as q  # noqa: E402
 from annotator.store import open_project  # noqa: E402
-from annotator.store.annotations import Annotations, RelationData, SpanData  # noqa: E402
 from annotator.store.documents import NewDocument  # noqa: E402
 
 FILLER = (

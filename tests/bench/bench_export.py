@@ -49,8 +49,8 @@ def _sentence(rng: random.Random, n: int) -> str:
 
 def _document(rng: random.Random, n: int):  # type: ignore[no-untyped-def]
     from annotator.core.blocks import segment
+    from annotator.core.model import Annotations, RelationData, SpanData
     from annotator.core.text import sha256
-    from annotator.store.annotations import Annotations, RelationData, SpanData
     from annotator.store.documents import NewDocument
     from annotator.store.export_queries import BulkDocument
 
@@ -231,7 +231,7 @@ def main() -> None:
         begin = time.perf_counter()
         marks = [c for c in CHECKPOINTS if c <= n] or [n]
 
-        def progress(done: int, total: int) -> None:
+        def progress(done: int, total: int, _stage: str) -> None:
             if marks and done >= marks[0]:
                 marks.pop(0)
                 elapsed = time.perf_counter() - begin

@@ -30,10 +30,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from annotator.core.blocks import segment  # noqa: E402
+from annotator.core.model import NewSuggestion  # noqa: E402
 from annotator.services.annotation import AnnotationService  # noqa: E402
 from annotator.store import open_project  # noqa: E402
 from annotator.store.documents import NewDocument, add_documents  # noqa: E402
-from annotator.store.suggestions import NewSuggestion, replace_for_document  # noqa: E402
+from annotator.store.suggestions import replace_for_document  # noqa: E402
 
 N_DOCS = 100_000
 BIG_PROJECT = Path(tempfile.gettempdir()) / "annotator-bench-gui-100k-v1.sqlite"

@@ -7,11 +7,12 @@ from pathlib import Path
 import spacy
 from spacy.tokens import DocBin
 
+from annotator.core.model import NewSuggestion
 from annotator.services.annotation import AnnotationService
 from annotator.services.export import ExportOptions, export
 from annotator.services.importing import import_paths
 from annotator.store.documents import get_document, list_documents
-from annotator.store.suggestions import NewSuggestion, replace_for_document
+from annotator.store.suggestions import replace_for_document
 
 SAID = " said"
 

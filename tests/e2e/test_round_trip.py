@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import jsonschema
@@ -325,10 +326,15 @@ def test_progress_and_cancel_for_the_gui(source, tmp_path: Path, monkeypatch) ->
     export(source, ExportOptions(all_annotators=True, statuses=None), big)
     monkeypatch.setattr("annotator.services.merge.BATCH", 2)
     seen: list[tuple[int, int]] = []
+    cancel = threading.Event()
+
+    def progress(d: int, t: int, _stage: str) -> None:
+        seen.append((d, t))
+        cancel.set()  # after the first report
+
     target = open_project(tmp_path / "b.sqlite")
     try:
-        counts = merge_paths(target, [big], progress=lambda d, t: seen.append((d, t)),
-                             cancelled=lambda: len(seen) >= 1)
+        counts = merge_paths(target, [big], progress=progress, cancel=cancel)
     finally:
         target.close()
     assert counts.cancelled and counts.merged == 2

@@ -217,7 +217,8 @@ def test_attributes_by_keyboard_in_the_panel(qtbot, project, add_docs, open_wind
 
 def test_suggestions_accept_reject_and_accept_all_blocks(qtbot, project, add_docs,
                                                          open_window) -> None:  # type: ignore[no-untyped-def]
-    from annotator.store.suggestions import NewSuggestion, replace_for_document
+    from annotator.core.model import NewSuggestion
+    from annotator.store.suggestions import replace_for_document
 
     (text,) = add_docs(ARTICLE)
     claim = "the talks would start next week"

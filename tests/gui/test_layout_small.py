@@ -12,11 +12,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QRadioButton, QToolBar
 
+from annotator.core.model import NewSuggestion
 from annotator.nlp.pipeline import block_suggestions
 from annotator.services.annotation import AnnotationService
 from annotator.services.importing import import_paths
 from annotator.store.documents import document_blocks
-from annotator.store.suggestions import NewSuggestion, replace_for_document
+from annotator.store.suggestions import replace_for_document
 
 
 @pytest.fixture

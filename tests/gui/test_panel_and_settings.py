@@ -18,7 +18,8 @@ TEXT = ("Officials said the bridge will close in May.\n\n"
 
 
 def test_review_a_suggestion_by_clicking(qtbot, project, add_docs, open_window) -> None:  # type: ignore[no-untyped-def]
-    from annotator.store.suggestions import NewSuggestion, replace_for_document
+    from annotator.core.model import NewSuggestion
+    from annotator.store.suggestions import replace_for_document
 
     (text,) = add_docs(TEXT)
     doc_id = AnnotationService(project, "alice").document_ids()[0]

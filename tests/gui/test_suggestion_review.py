@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from annotator.core.model import NewSuggestion
 from annotator.services.annotation import AnnotationService
-from annotator.store.suggestions import NewSuggestion, replace_for_document
+from annotator.store.suggestions import replace_for_document
 from tests.gui.conftest import put_cursor, utf16
 
 ARTICLE = (

@@ -9,18 +9,19 @@ one document.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
 
 from annotator.core.agreement.report import build
+from annotator.core.model import Annotations, RelationData, SpanData
 from annotator.core.text import sha256
 from annotator.services import agreement
 from annotator.services.annotation import AnnotationService
 from annotator.services.importing import import_paths
 from annotator.store import Project
 from annotator.store import agreement_queries as q
-from annotator.store.annotations import Annotations, RelationData, SpanData
 from annotator.store.documents import NewDocument
 
 TEXTS = [
@@ -106,5 +107,7 @@ def test_the_service_reads_columns_and_cancel_stops_it(tangled: Project) -> None
     report = agreement.compute(tangled, progress=lambda d, t, s: seen.append((d, t, s)))
     assert report["annotators"] == ["alice", "bob", "carol"]
     assert seen[0][2] == "loading" and seen[-1] == (1, 1, "computing")
+    stop = threading.Event()
+    stop.set()
     with pytest.raises(agreement.Cancelled):
-        agreement.compute(tangled, cancelled=lambda: True)
+        agreement.compute(tangled, cancel=stop)

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.model import Annotations, RelationData, SpanData
 from annotator.core.text import sha256
 from annotator.services.annotation import AnnotationService
 from annotator.services.importing import import_paths
 from annotator.store import Project
 from annotator.store import agreement_queries as q
 from annotator.store import annotations as db
-from annotator.store.annotations import Annotations, RelationData, SpanData
 from annotator.store.documents import NewDocument, document_ids, get_document
 
 TEXTS = [

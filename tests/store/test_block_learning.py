@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,9 @@ def test_training_on_done_documents_changes_a_held_out_documents_suggestions(
         }
         service.set_block_labels(doc_id, labels)
         service.set_status(doc_id, "done")
-    cancelled = train_blocks_in_child(project, cancelled=lambda: True)
+    stop = threading.Event()
+    stop.set()
+    cancelled = train_blocks_in_child(project, cancel=stop)
     assert cancelled.cancelled and project_block_model(project) is None
     # in a child process, as the window trains: same summary, model stored in the file
     summary = train_blocks_in_child(project)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -10,15 +11,15 @@ import jsonschema
 import pytest
 
 from annotator.core.errors import InputError
+from annotator.core.model import Annotations, NewSuggestion, RelationData, SpanData
 from annotator.core.text import sha256
 from annotator.paths import resources_dir
 from annotator.services.annotation import AnnotationService
 from annotator.services.export import ExportOptions, export, iter_records
 from annotator.services.importing import import_paths
 from annotator.store import export_queries as q
-from annotator.store.annotations import Annotations, RelationData, SpanData
 from annotator.store.documents import NewDocument, list_documents
-from annotator.store.suggestions import NewSuggestion, replace_for_document
+from annotator.store.suggestions import replace_for_document
 
 VALIDATOR = jsonschema.Draft202012Validator(
     json.loads((resources_dir() / "export_record.schema.json").read_text(encoding="utf-8"))
@@ -100,7 +101,7 @@ def test_replace_labels_keeps_the_records_time(filled) -> None:  # type: ignore[
 def test_jsonl_export_validates_and_reports_progress(filled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     seen: list[tuple[int, int]] = []
     summary = export(filled, ExportOptions(all_annotators=True), tmp_path / "all.jsonl",
-                     progress=lambda done, total: seen.append((done, total)))
+                     progress=lambda done, total, _stage: seen.append((done, total)))
     lines = (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()
     assert summary.records == len(lines) == 12 and summary.documents == 8
     assert seen[-1] == (12, 12)
@@ -132,8 +133,10 @@ def test_split_writes_one_file_per_part_by_document(filled, tmp_path: Path) -> N
 
 def test_cancelled_export_leaves_no_file(filled, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr("annotator.services.export.PROGRESS_EVERY", 2)
+    stop = threading.Event()
+    stop.set()
     summary = export(filled, ExportOptions(all_annotators=True), tmp_path / "x.jsonl",
-                     cancelled=lambda: True)
+                     cancel=stop)
     assert summary.cancelled and "no file written" in summary.line()
     assert not list(tmp_path.glob("x.jsonl*"))
     assert not list(tmp_path.glob(".x.jsonl*"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 from annotator.services.importing import import_paths
@@ -74,8 +75,14 @@ def test_progress_and_cancel(project, tmp_path: Path) -> None:  # type: ignore[n
     for i in range(5):
         (tmp_path / f"{i}.txt").write_text(f"Article number {i}.")
     seen: list[tuple[int, int]] = []
-    summary = import_paths(project, [tmp_path], progress=lambda d, t: seen.append((d, t)),
-                           cancelled=lambda: len(seen) >= 2)
+    cancel = threading.Event()
+
+    def progress(d: int, t: int, _stage: str) -> None:
+        seen.append((d, t))
+        if len(seen) >= 2:
+            cancel.set()
+
+    summary = import_paths(project, [tmp_path], progress=progress, cancel=cancel)
     assert seen == [(1, 5), (2, 5)]
     assert summary.cancelled and summary.imported == 2
 

@@ -6,6 +6,7 @@ import gzip
 import json
 import random
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -138,11 +139,12 @@ def test_cancel_in_the_middle_of_a_streamed_file_keeps_nothing_of_it(
     _write_jsonl(path, [f"Article {i}." for i in range(50)])
     asked = [0]
 
-    def cancelled() -> bool:
-        asked[0] += 1
-        return asked[0] > 2  # after the second chunk of the file
+    class Cancel(threading.Event):
+        def is_set(self) -> bool:
+            asked[0] += 1
+            return asked[0] > 2  # after the second chunk of the file
 
-    summary = import_paths(project, [path], cancelled=cancelled)
+    summary = import_paths(project, [path], cancel=Cancel())
     assert summary.cancelled and summary.imported == 0
     assert _count(project.path, "documents") == 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ def _rows(project, layer: str) -> int:  # type: ignore[no-untyped-def]
 def test_suggest_fills_every_layer_once(project, samples) -> None:  # type: ignore[no-untyped-def]
     import_paths(project, samples)
     seen: list[tuple[int, int]] = []
-    summary = run_suggest(project, progress=lambda d, t: seen.append((d, t)))
+    summary = run_suggest(project, progress=lambda d, t, _stage: seen.append((d, t)))
     assert summary.processed == 3 and summary.skipped == 0
     assert seen[0] == (0, 3) and seen[-1] == (3, 3)
     for layer in ("entity", "block", "claim", "attribution"):
@@ -55,8 +56,14 @@ def test_suggest_fills_every_layer_once(project, samples) -> None:  # type: igno
 def test_cancel_keeps_what_was_written(project, samples) -> None:  # type: ignore[no-untyped-def]
     import_paths(project, samples)
     calls: list[int] = []
-    summary = run_suggest(project, progress=lambda d, t: calls.append(d),
-                          cancelled=lambda: len(calls) >= 2)
+    cancel = threading.Event()
+
+    def progress(d: int, _t: int, _stage: str) -> None:
+        calls.append(d)
+        if len(calls) >= 2:
+            cancel.set()
+
+    summary = run_suggest(project, progress=progress, cancel=cancel)
     assert summary.cancelled and summary.processed == 1
     rest = run_suggest(project)
     assert rest.processed == 2 and rest.skipped == 1

@@ -14,8 +14,6 @@ import spacy
 from annotator.core import schema as schema_mod
 from annotator.core.errors import InputError
 from annotator.core.export_record import (
-    RecordRelation,
-    RecordSpan,
     build_record,
     compute_metrics,
     format_time,
@@ -24,6 +22,7 @@ from annotator.core.export_record import (
     record_meta,
     to_prodigy,
 )
+from annotator.core.model import RelationData, SpanData
 from annotator.core.split import assign, parse_split
 from annotator.core.text import sha256
 from annotator.nlp.tokens import TokenIndex
@@ -53,7 +52,7 @@ def _find(text: str, piece: str) -> tuple[int, int]:
     return start, start + len(piece)
 
 
-def _labels() -> tuple[list[RecordSpan], list[RecordRelation]]:
+def _labels() -> tuple[list[SpanData], list[RelationData]]:
     spans = []
     for uid, label, piece, attrs in [
         ("s1", "SOURCE", "The ministry", {"naming": "named", "kind": "official"}),
@@ -65,9 +64,9 @@ def _labels() -> tuple[list[RecordSpan], list[RecordRelation]]:
         ("s4", "SOURCE", "الم", {}),  # a SOURCE with no naming: not anonymous
     ]:
         start, end = _find(TEXT, piece)
-        spans.append(RecordSpan(uid, label, start, end, attrs))
-    relations = [RecordRelation("r1", "ATTRIBUTION", "s1", "k1", "c1", {"quote_type": "direct"}),
-                 RecordRelation("r2", "ATTRIBUTION", "s2", "k1", None, {"quote_type": "indirect"})]
+        spans.append(SpanData(uid, label, start, end, attrs))
+    relations = [RelationData("r1", "ATTRIBUTION", "s1", "k1", "c1", {"quote_type": "direct"}),
+                 RelationData("r2", "ATTRIBUTION", "s2", "k1", None, {"quote_type": "indirect"})]
     return spans, relations
 
 
@@ -169,7 +168,7 @@ def test_metrics_of_nothing_are_null_not_zero() -> None:
 
 def test_distinct_sources_fold_case_and_spaces() -> None:
     text = "The Ministry said. the  ministry said. Reuters said."
-    spans = [RecordSpan(str(i), "SOURCE", *_find(text, piece)) for i, piece in
+    spans = [SpanData(str(i), "SOURCE", *_find(text, piece)) for i, piece in
              enumerate(["The Ministry", "the  ministry", "Reuters"])]
     assert compute_metrics([], {}, spans, [], text, set())["distinct_sources"] == 2
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.merge_majority import MRelation, MSpan, Version, merge, votes_needed
+from annotator.core.merge_majority import merge, votes_needed
+from annotator.core.model import Annotations, RelationData, SpanData
 
 
 @pytest.mark.parametrize(
@@ -24,32 +25,35 @@ def test_votes_needed(n: int, min_annotators: int, min_share: float, needed: int
     assert votes_needed(n, min_annotators, min_share) == needed
 
 
-def _versions() -> dict[str, Version]:
+def _versions() -> dict[str, Annotations]:
     """alice, bob and carol on one document with five blocks."""
     return {
-        "alice": Version(
+        "alice": Annotations(
             blocks={0: "navigation", 4: "legal"},
-            spans=[MSpan("a1", "SOURCE", 0, 10, {"naming": "named"}),
-                   MSpan("a2", "CLAIM", 12, 40),
-                   MSpan("a3", "CUE", 10, 12),
-                   MSpan("a2-again", "CLAIM", 12, 40)],  # drawn twice: still one vote
-            relations=[MRelation("ATTRIBUTION", "a1", "a2", "a3", {"quote_type": "direct"})],
+            spans=[SpanData("a1", "SOURCE", 0, 10, {"naming": "named"}),
+                   SpanData("a2", "CLAIM", 12, 40),
+                   SpanData("a3", "CUE", 10, 12),
+                   SpanData("a2-again", "CLAIM", 12, 40)],  # drawn twice: still one vote
+            relations=[RelationData("a-r", "ATTRIBUTION", "a1", "a2", "a3",
+                                   {"quote_type": "direct"})],
             doc_labels={"sourcing": "well_sourced"},
         ),
-        "bob": Version(
+        "bob": Annotations(
             blocks={0: "navigation", 4: "promo"},
-            spans=[MSpan("b1", "SOURCE", 0, 10, {"naming": "unnamed"}),
-                   MSpan("b2", "CLAIM", 12, 40),
-                   MSpan("b3", "CLAIM", 50, 60)],
-            relations=[MRelation("ATTRIBUTION", "b1", "b2", None, {"quote_type": "direct"})],
+            spans=[SpanData("b1", "SOURCE", 0, 10, {"naming": "unnamed"}),
+                   SpanData("b2", "CLAIM", 12, 40),
+                   SpanData("b3", "CLAIM", 50, 60)],
+            relations=[RelationData("b-r", "ATTRIBUTION", "b1", "b2", None,
+                                   {"quote_type": "direct"})],
             doc_labels={"sourcing": "well_sourced"},
         ),
-        "carol": Version(
+        "carol": Annotations(
             blocks={4: "widget"},
-            spans=[MSpan("c1", "SOURCE", 0, 10, {"naming": "named"}),
-                   MSpan("c2", "CLAIM", 12, 41),
-                   MSpan("c3", "CUE", 10, 12)],
-            relations=[MRelation("ATTRIBUTION", "c1", "c2", "c3", {"quote_type": "indirect"})],
+            spans=[SpanData("c1", "SOURCE", 0, 10, {"naming": "named"}),
+                   SpanData("c2", "CLAIM", 12, 41),
+                   SpanData("c3", "CUE", 10, 12)],
+            relations=[RelationData("c-r", "ATTRIBUTION", "c1", "c2", "c3",
+                                   {"quote_type": "indirect"})],
             doc_labels={"sourcing": "poorly_sourced"},
         ),
     }

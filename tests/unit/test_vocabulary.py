@@ -1,7 +1,8 @@
 """One vocabulary: statuses, layers, reserved annotators and roles come from one module.
 
-The source scan keeps it that way: a second tuple of statuses or a reserved name written
-inline elsewhere fails here, naming the file and line.
+The source scan keeps it that way: a second tuple of statuses, a status compared as a
+plain string, or a reserved name written inline elsewhere fails here, naming the file
+and line.
 """
 
 from __future__ import annotations
@@ -100,4 +101,9 @@ def test_no_other_definition_in_the_package() -> None:
                 problems.append(f"{where}:{node.lineno}: reserved name {node.value!r}")
             elif isinstance(node, ast.IfExp) and "lead" in _strings(node):
                 problems.append(f"{where}:{node.lineno}: a role chosen inline")
+            elif isinstance(node, ast.Compare):
+                for side in (node.left, *node.comparators):
+                    if isinstance(side, ast.Constant) and side.value in STATUS_WORDS:
+                        problems.append(f"{where}:{node.lineno}: status {side.value!r} "
+                                        "compared as a plain string")
     assert problems == []

@@ -2,6 +2,11 @@
 
 The store builds these from its rows; keeping them as frozen dataclasses of builtins lets
 the maths run (and be tested) with no database, and keeps `core` free of SQLAlchemy.
+
+They are units of comparison, not the stored values of ``core.model``: a unit carries
+what the measures read (a span's token range; no attributes, which no measure compares)
+and nothing else, because the report builds one per span of a whole project. What makes
+two spans the same is what ``core.model.SpanKey`` says: equal label, start and end.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ DEFAULT_BLOCK_LABEL = "content"
 class SpanUnit:
     """A labelled character range ``[start, end)`` in code points of the canonical text.
 
+    Unlike ``core.model.SpanData`` it has a token range and no attributes (see above).
     ``token_start``/``token_end`` are the tokens the span shares a character with,
     ``[token_start, token_end)`` counted from the document's first token (see
     ``tokenizer``); ``None`` when the reader did not tokenize the text. Only token alpha
@@ -40,7 +46,8 @@ class SpanUnit:
 class RelationUnit:
     """A labelled link between two of the same annotator's spans, named by their uids.
 
-    The cue is carried for the adjudication view; agreement compares (head, child, label)
+    Unlike ``core.model.RelationData`` it has no uid and no attributes: agreement never
+    names a relation, only its ends. The cue is carried for the adjudication view; agreement compares (head, child, label)
     only, as the attribution literature does.
     """
 
@@ -52,7 +59,8 @@ class RelationUnit:
 
 @dataclass(frozen=True, slots=True)
 class AnnotatorWork:
-    """One annotator's labels on one document, and how far they got with it."""
+    """One annotator's labels on one document, and how far they got with it: the units
+    of ``core.model.Annotations`` that agreement compares."""
 
     status: str
     block_labels: dict[int, str] = field(default_factory=dict)

@@ -17,11 +17,7 @@ import numpy as np
 
 from annotator.core.agreement._vec import IntArray, multiset_matches
 from annotator.core.agreement.spans import F1, f1_score
-
-SpanKey = tuple[int, int, str]
-"""A span as ``(start, end, label)``: what strict matching compares."""
-RelationKey = tuple[SpanKey, SpanKey, str]
-"""A relation as ``(head span, child span, relation label)``."""
+from annotator.core.model import RelationKey
 
 
 def _counted_f1(first: Counter[object], second: Counter[object]) -> F1:
@@ -31,7 +27,8 @@ def _counted_f1(first: Counter[object], second: Counter[object]) -> F1:
 
 
 def relation_f1_strict(first: Iterable[RelationKey], second: Iterable[RelationKey]) -> F1:
-    """F1 on relations whose head and child spans are identical on both sides."""
+    """F1 on relations whose head and child spans are identical on both sides (relation
+    keys of ``core.model``: spans by ``(label, start, end)``)."""
     return _counted_f1(Counter(first), Counter(second))
 
 
