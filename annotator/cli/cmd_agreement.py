@@ -7,15 +7,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from annotator.cli.common import progress_bar
+from annotator.cli.common import add_command, opened, progress_bar, reader_gone
 from annotator.core import report_render
 from annotator.core.errors import InputError
-from annotator.paths import default_project
-
-if TYPE_CHECKING:
-    from annotator.services.project import Project
 
 FORMATS = ("text", "json", "html", "csv")
 
@@ -33,13 +28,13 @@ behind it. Documents are ranked by a disagreement score from 0 (full agreement) 
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser(
-        "agreement", parents=[common], help="inter-annotator agreement report",
+    parser = add_command(
+        subparsers, common, "agreement", run, help="inter-annotator agreement report",
         description="Agreement between annotators on every layer: blocks (Krippendorff's "
         "alpha, Gwet's AC1), spans (F1 exact and overlap, unitizing alpha), relations (F1), "
         "document labels (alpha); overall, per label and per annotator pair, with the "
         "documents ranked by disagreement.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
     )
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help="text (default), json (every figure), html (one self-contained "
@@ -50,14 +45,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--top", type=int, metavar="N",
                         help="documents listed in text and HTML (default 20 and 200; 0 = all; "
                         "JSON and CSV list all)")
-    parser.set_defaults(run=run)
-
-
-def open_existing(args: argparse.Namespace) -> Project:
-    """The chosen project; a report on a project that does not exist is a usage error."""
-    from annotator.services.project import open_project
-
-    return open_project(getattr(args, "project", None) or default_project(), create=False)
 
 
 def _write(out: Path, content: str) -> None:
@@ -82,14 +69,11 @@ def run(args: argparse.Namespace) -> int:
     if args.top is not None and args.top < 0:
         raise InputError("--top must be 0 (all) or more")
     annotators = parse_annotators(args.annotators)
-    project = open_existing(args)
-    try:
+    with opened(args, create=False) as project:
         with progress_bar("agreement", "doc") as update:
             report = compute(project, annotators, progress=lambda done, total, stage: (
                 update(done, total) if stage == LOADING else None))
         title = f"Agreement — {project.path.name if project.path else project.label}"
-    finally:
-        project.close()
     empty = report_render.nothing_to_compare(report)
     if args.format == "json":
         content = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
@@ -107,8 +91,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             sys.stdout.write(content)
             sys.stdout.flush()
-        except BrokenPipeError:  # ``| head`` stopped reading: not a failure
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except BrokenPipeError:
+            reader_gone()
         return 0
     _write(Path(args.out), content)
     if empty:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annotator.cli.cmd_agreement import open_existing
-from annotator.cli.common import progress_bar
+from annotator.cli.common import add_command, opened, progress_bar
 from annotator.core.errors import InputError
 
 EPILOG = """\
@@ -31,12 +30,12 @@ def _share(text: str) -> float:
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser(
-        "assign", parents=[common], help="hand documents out to annotators, with overlap",
+    parser = add_command(
+        subparsers, common, "assign", run, help="hand documents out to annotators, with overlap",
         description="Split the project's documents between annotators: each document goes "
         "to one annotator, and a shared sample to all of them for agreement. Writes "
         "NAME.jsonl per annotator (importable with annotator import) and assignment.json.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
     )
     parser.add_argument("--annotators", required=True, metavar="A,B,...",
                         help="annotator names, separated by commas")
@@ -45,7 +44,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
     parser.add_argument("--seed", type=int, default=0, help="shuffle seed (default 0)")
     parser.add_argument("--force", action="store_true", help="replace existing files")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,13 +52,9 @@ def run(args: argparse.Namespace) -> int:
     names = args.annotators.split(",")
     if not any(name.strip() for name in names):
         raise InputError("--annotators: give annotator names separated by commas")
-    project = open_existing(args)
-    try:
-        with progress_bar("assigning", "doc") as update:
-            summary = assign(project, names, args.overlap, Path(args.out), seed=args.seed,
-                             force=args.force, progress=update)
-    finally:
-        project.close()
+    with opened(args, create=False) as project, progress_bar("assigning", "doc") as update:
+        summary = assign(project, names, args.overlap, Path(args.out), seed=args.seed,
+                         force=args.force, progress=update)
     for line in summary.lines():
         print(line)
     return 0

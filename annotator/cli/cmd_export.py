@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from annotator.cli.common import progress_bar, project_from
+from annotator.cli.common import add_command, opened, progress_bar, reader_gone
 from annotator.core.split import parse_split
 from annotator.core.vocabulary import Status
 
@@ -33,12 +32,13 @@ and for every run with the same seed.
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser(
-        "export", parents=[common], help="export labels as JSONL, spaCy DocBin or Prodigy JSONL",
+    parser = add_command(
+        subparsers, common, "export", run,
+        help="export labels as JSONL, spaCy DocBin or Prodigy JSONL",
         description="Export labelled documents for model training or for merging into "
         "another project. Choose whose labels with --annotator, --gold, --all or "
         "--suggestions (they combine).",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
     )
     parser.add_argument("--format", choices=FORMATS, default="jsonl",
                         help="jsonl (default): export records; spacy: a DocBin (.spacy); "
@@ -63,7 +63,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
     parser.add_argument("--out", metavar="PATH",
                         help="output file (a folder with --split); default: standard output")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,17 +81,13 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     out = None if args.out in (None, "-") else Path(args.out)
-    project = project_from(args)
     try:
-        with progress_bar("exporting", "record") as update:
+        with opened(args) as project, progress_bar("exporting", "record") as update:
             summary = export(project, options, out, stream=sys.stdout.buffer if out is None
                              else None, progress=counts(update))
     except BrokenPipeError:
-        # The reader of standard output (``| head``) stopped early: not a failure.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        reader_gone()
         return 0
-    finally:
-        project.close()
     # The records may be on standard output: the summary goes to standard error then.
     print(summary.line(), file=sys.stderr if out is None else sys.stdout)
     return 0

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from annotator.cli.common import progress_bar, project_from
+from annotator.cli.common import add_command, opened, progress_bar
 from annotator.core.terminal import printable
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser(
-        "import", parents=[common],
+    parser = add_command(
+        subparsers, common, "import", run,
         help="import .txt, .jsonl, .jsonl.gz, .html files or folders",
         description="Import articles. Folders are read recursively (symbolic links followed; "
         "loops and broken links are reported). Each file is imported whole or not at all; "
@@ -25,20 +25,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     parser.add_argument("--encoding", help="read files in this encoding instead of UTF-8")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from annotator.core.jobs import counts
     from annotator.services.importing import import_paths  # lazy: keeps the CLI's start fast
 
-    project = project_from(args)
-    try:
-        with progress_bar("importing", "file") as update:
-            summary = import_paths(project, args.paths, encoding=args.encoding,
-                                   progress=counts(update))
-    finally:
-        project.close()
+    with opened(args) as project, progress_bar("importing", "file") as update:
+        summary = import_paths(project, args.paths, encoding=args.encoding,
+                               progress=counts(update))
     for line in summary.refused:
         print(f"annotator: error: {printable(line)}", file=sys.stderr)
     print(summary.line())

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli.common import project_from
+from annotator.cli.common import add_command, opened
 from annotator.core.terminal import printable
 from annotator.services.project import document_rows
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser(
-        "list", parents=[common], help="list documents with their status counts",
+    add_command(
+        subparsers, common, "list", run, help="list documents with their status counts",
         description="List the project's documents: how many annotators have each one done, "
         "in progress or skipped.",
     )
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    project = project_from(args)
-    try:
+    with opened(args) as project:
         rows = document_rows(project)
-    finally:
-        project.close()
     print(f"{'id':>6} {'done':>5} {'prog':>5} {'skip':>5} {'chars':>8}  title")
     for row in rows:
         title = printable(row.title if len(row.title) <= 70 else row.title[:69] + "…")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli.common import progress_bar, project_from
+from annotator.cli.common import add_command, opened, progress_bar
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser(
-        "train", parents=[common], help="learn clutter and attribution suggestions from "
+    parser = add_command(
+        subparsers, common, "train", run, help="learn clutter and attribution suggestions from "
         "done documents",
         description="Train the project's block classifier from the block labels of documents "
         "marked done (gold where adjudicated), mixed with the shipped base data, and its "
@@ -25,7 +25,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--reset", action="store_true",
                         help="drop the project's models: the shipped clutter model and the "
                         "attribution rules alone")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,8 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from annotator.services.retraining import retrain
     from annotator.services.training import train_attributions
 
-    project = project_from(args)
-    try:
+    with opened(args) as project:
         if args.reset:
             store_block_model(project, None)
             store_attribution_model(project, None)
@@ -53,7 +51,5 @@ def run(args: argparse.Namespace) -> int:
                 learnt = train_attributions(project, model_name=args.model,
                                             progress=counts(update))
             lines += learnt.lines()
-    finally:
-        project.close()
     print("\n".join(lines))
     return 0

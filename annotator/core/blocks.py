@@ -47,6 +47,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from annotator.core.model import Block
+
 MAX_WRAP_WIDTH = 100
 """Lines longer than this were not wrapped by a tool."""
 MIN_WRAP_WIDTH = 40
@@ -116,15 +118,6 @@ _MENU_SMALL_WORDS = frozenset("and of the & in for to a on at by or".split())
 _CLOSED, _STRONG, _OPEN = 0, 1, 2
 # Verdicts on a break.
 _SPLIT, _JOIN, _AMBIGUOUS = 0, 1, 2
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """A block is ``[start, end)`` in the canonical text, surrounding space excluded."""
-
-    index: int
-    start: int
-    end: int
 
 
 class _Line:

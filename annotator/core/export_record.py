@@ -16,14 +16,14 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from annotator.core.agreement.data import DEFAULT_BLOCK_LABEL
 from annotator.core.errors import InputError
-from annotator.core.model import RelationData, SpanData
+from annotator.core.model import Annotations, DocumentData, RelationData, SpanData
 from annotator.core.schema import Schema
 from annotator.core.text import sha256
 from annotator.core.vocabulary import STATUSES, Status
@@ -228,18 +228,19 @@ def to_prodigy(
 # -- reading records back ---------------------------------------------------------------
 @dataclass
 class IncomingRecord:
-    """A validated export record: safe to write without further checks on itself."""
+    """A validated export record: safe to write without further checks on itself.
 
-    id: str
-    text: str
-    meta: dict[str, Any]
+    The record's document and the annotator's work on it, as the shared values:
+    ``document.title`` and ``document.source`` are read back from ``meta``, where
+    ``record_meta`` put them ("" when a record lacks them), and ``labels.blocks`` index
+    the record's own ``document.blocks`` (a stored copy of the document may have been
+    segmented differently: merging matches blocks by offsets). A record without a
+    status is work still to do.
+    """
+
+    document: DocumentData
     annotator: str
-    status: str | None
-    updated_at: datetime | None
-    blocks: list[tuple[int, int, str | None]]
-    spans: list[SpanData]
-    relations: list[RelationData]
-    doc_labels: dict[str, str]
+    labels: Annotations
 
 
 def _int(value: Any) -> bool:
@@ -310,7 +311,8 @@ def parse_record(record: Any, schema: Schema | None = None) -> IncomingRecord:
     meta = _object(record, "meta")
     length = len(text)
 
-    blocks: list[tuple[int, int, str | None]] = []
+    blocks: list[tuple[int, int]] = []
+    block_labels: dict[int, str] = {}
     previous_end = 0
     for number, block in enumerate(_list(record, "blocks")):
         if not isinstance(block, dict):
@@ -325,7 +327,9 @@ def parse_record(record: Any, schema: Schema | None = None) -> IncomingRecord:
             raise InputError(f"block {number} label {label!r} is not in this project's "
                              "label schema")
         previous_end = end
-        blocks.append((start, end, label))
+        if label is not None:
+            block_labels[number] = label
+        blocks.append((start, end))
 
     spans: list[SpanData] = []
     seen: dict[str, SpanData] = {}
@@ -404,10 +408,12 @@ def parse_record(record: Any, schema: Schema | None = None) -> IncomingRecord:
                 raise InputError(f"{value!r} is not a value of document label {name!r}")
         doc_labels[name] = value
 
-    return IncomingRecord(doc_id, text, dict(meta), annotator, status, updated_at, blocks,
-                          spans, relations, doc_labels)
-
-
-def labelled_blocks(blocks: Iterable[tuple[int, int, str | None]]) -> dict[tuple[int, int], str]:
-    """(start, end) -> label of the blocks that carry one."""
-    return {(start, end): label for start, end, label in blocks if label is not None}
+    title, source = meta.get("title"), meta.get("source")
+    document = DocumentData(
+        doc_id, text, title if isinstance(title, str) else "",
+        source if isinstance(source, str) else "", dict(meta), blocks,
+    )
+    labels = Annotations(blocks=block_labels, spans=spans, relations=relations,
+                         doc_labels=doc_labels, status=status or Status.TODO,
+                         updated_at=updated_at)
+    return IncomingRecord(document, annotator, labels)

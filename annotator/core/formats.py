@@ -22,7 +22,13 @@ from typing import IO, Any
 
 from annotator.core import untrusted
 from annotator.core.errors import InputError
-from annotator.core.text import MAX_BYTES, check_lines, decode, normalise_newlines
+from annotator.core.text import (
+    MAX_BYTES,
+    check_lines,
+    decode,
+    decode_bytes,
+    normalise_newlines,
+)
 
 SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".html", ".htm")
 MAX_RECORD_BYTES = MAX_BYTES
@@ -107,30 +113,8 @@ def _stream_lines(stream: IO[bytes], where: str, encoding: str | None
         if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
             raise InputError(f"record is over the {MAX_RECORD_BYTES // 2**20} MB limit "
                              "for one line", where=f"{where}:{number + 1}")
-        if first:
-            first = False
-            if encoding is None and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-        if encoding is None:
-            if b"\x00" in raw:
-                raise InputError("binary file (contains NUL bytes), not text", where=where)
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"not valid UTF-8 (line {number + 1}, byte {exc.start} of the line); "
-                    "pass --encoding to read it in another encoding", where=where) from None
-        else:
-            try:
-                line = raw.decode(encoding)
-            except LookupError:
-                raise InputError(f"unknown encoding {encoding!r}", where=where) from None
-            except UnicodeDecodeError as exc:
-                raise InputError(f"cannot be decoded as {encoding} (line {number + 1}, "
-                                 f"byte {exc.start} of the line)", where=where) from None
-            if "\x00" in line:
-                raise InputError("binary file (contains NUL characters), not text",
-                                 where=where)
+        line = decode_bytes(raw, where=where, encoding=encoding, line=number + 1, bom=first)
+        first = False
         if line.endswith("\n"):
             line = line[:-1]
         if "\r" in line:  # CR and CRLF end lines too, as in decode()

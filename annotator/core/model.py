@@ -1,5 +1,5 @@
-"""The values every layer passes around: spans, relations, one annotator's work on a
-document, machine suggestions.
+"""The values every layer passes around: documents and their blocks, spans, relations,
+one annotator's work on a document, machine suggestions.
 
 They are defined here, in pure Python, so that the store maps its rows to them, the
 services and both faces use them without importing the store, and the export record
@@ -12,12 +12,13 @@ relation's key names its spans by key, so two annotators' relations compare equa
 although their span uids differ. Every module that compares spans uses these keys.
 
 Spans and relations are frozen so that an undo command can hold one and put it back;
-their ``attrs`` dicts are shared, never changed in place (writers copy them).
+their ``attrs`` dicts are shared, never changed in place (writers copy them). A value
+with a changed field is made with ``dataclasses.replace``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,44 @@ SpanKey = tuple[str, int, int]
 
 RelationKey = tuple[SpanKey, SpanKey, str]
 """``(head span key, child span key, relation label)``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A block is ``[start, end)`` in the canonical text, surrounding space excluded;
+    ``index`` is its place in the document, which block labels refer to."""
+
+    index: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentData:
+    """An article: its canonical text, the blocks it was segmented into, where it came from.
+
+    ``sha256`` (of the text) is the document's identity outside one project's database:
+    an export record carries it as its ``id`` and merging matches on it. ``id`` is the
+    store's row id, None until the row exists (an import builds the value first).
+
+    ``blocks`` are ``(start, end)`` pairs, the index being the position, not ``Block``
+    values: an import builds this value for every article and a ``Block`` per block
+    would cost it hundreds of thousands of objects. ``evidence`` (HTML structure, None
+    for text) and ``fingerprints`` are what an import found per block, aligned with
+    ``blocks`` and written with them; they are None wherever nobody computed them (a
+    document read for export, one merged from a record) and the store then works the
+    fingerprints out itself.
+    """
+
+    sha256: str
+    text: str
+    title: str
+    source: str
+    meta: dict[str, Any]
+    blocks: Sequence[tuple[int, int]]
+    evidence: Sequence[dict[str, Any] | None] | None = None
+    fingerprints: Sequence[str] | None = None
+    id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,6 +123,22 @@ def _text_width(text: str, size: float = 12.0) -> float:
     return len(text) * size * 0.7
 
 
+def _svg_start(title: str, width: int, height: int) -> list[str]:
+    """A chart's opening: the ``svg`` element, its accessible title and the visible one."""
+    return [
+        f'<svg class="chart" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" style="{FONT}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="16" style="font-weight:bold">{escape(title)}</text>',
+    ]
+
+
+def _row_label(label_w: float, middle: float, text: str) -> str:
+    """A row's name, right-aligned just left of the plot and centred on its row."""
+    return (f'<text x="{label_w - 8}" y="{middle + 4:.1f}" '
+            f'text-anchor="end">{escape(text)}</text>')
+
+
 def bar_chart_svg(
     title: str,
     labels: Sequence[str],
@@ -156,12 +172,7 @@ def bar_chart_svg(
     def x_of(v: float) -> float:
         return plot_x + (min(max(v, low), 1.0) - low) / (1.0 - low) * plot_w
 
-    parts = [
-        f'<svg class="chart" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" style="{FONT}">',
-        f"<title>{escape(title)}</title>",
-        f'<text x="0" y="16" style="font-weight:bold">{escape(title)}</text>',
-    ]
+    parts = _svg_start(title, width, height)
     for i, name in enumerate(names if legend_h else []):
         lx = plot_x + i * 120
         parts.append(f'<rect x="{lx}" y="{26}" width="12" height="12" '
@@ -176,8 +187,7 @@ def bar_chart_svg(
                      f'fill="#555">{tick:g}</text>')
     for row, label in enumerate(labels):
         y0 = top + row * group_h
-        parts.append(f'<text x="{label_w - 8}" y="{y0 + bar * len(names) / 2 + 4:.1f}" '
-                     f'text-anchor="end">{escape(label)}</text>')
+        parts.append(_row_label(label_w, y0 + bar * len(names) / 2, label))
         for i, name in enumerate(names):
             value = series[name][row]
             y = y0 + i * bar
@@ -246,19 +256,13 @@ def heatmap_svg(
     width = int(label_w + cell * size + 8)
     height = top + cell // 2 * size + 8
     row_h = cell // 2
-    parts = [
-        f'<svg class="chart" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" style="{FONT}">',
-        f"<title>{escape(title)}</title>",
-        f'<text x="0" y="16" style="font-weight:bold">{escape(title)}</text>',
-    ]
+    parts = _svg_start(title, width, height)
     for j, name in enumerate(annotators):
         parts.append(f'<text x="{label_w + j * cell + cell / 2:.1f}" y="{top - 6}" '
                      f'text-anchor="middle">{escape(_short(name, 11))}</text>')
     for i, first in enumerate(annotators):
         y = top + i * row_h
-        parts.append(f'<text x="{label_w - 8}" y="{y + row_h / 2 + 4:.1f}" '
-                     f'text-anchor="end">{escape(first)}</text>')
+        parts.append(_row_label(label_w, y + row_h / 2, first))
         for j, second in enumerate(annotators):
             x = label_w + j * cell
             if i == j:
@@ -294,32 +298,14 @@ def charts(report: Mapping[str, Any], tables: ReportTables | None = None) -> dic
         {"value": [f.value for f in overall]},
         [f.n for f in overall],
     )
-    blocks = report["blocks"]["per_label"]
-    if blocks:
-        out["blocks_per_label"] = bar_chart_svg(
-            "Blocks: α per label (one vs rest)", list(blocks),
-            {"α": [entry["alpha"] for entry in blocks.values()]},
-            [entry["n_units"] for entry in blocks.values()], count_unit="blocks",
-        )
-    spans = report["spans"]["per_label"]
-    if spans:
-        out["spans_per_label"] = bar_chart_svg(
-            "Spans per label", list(spans),
-            {"F1 exact": [entry["f1_exact"] for entry in spans.values()],
-             "F1 overlap": [entry["f1_overlap"] for entry in spans.values()],
-             "αu": [entry["alpha_u"] for entry in spans.values()],
-             "token α": [entry.get("token_alpha") for entry in spans.values()]},
-            [entry["n_compared"] for entry in spans.values()], count_unit="spans compared",
-        )
-    relations = report["relations"]["per_label"]
-    if relations:
-        out["relations_per_label"] = bar_chart_svg(
-            "Relations per label", list(relations),
-            {"F1 strict": [entry["f1_strict"] for entry in relations.values()],
-             "F1 matched": [entry["f1_matched"] for entry in relations.values()]},
-            [entry["n_compared"] for entry in relations.values()],
-            count_unit="relations compared",
-        )
+    for layer, title, series, count, count_unit in _PER_LABEL_CHARTS:
+        entries = report[layer]["per_label"].values()
+        if entries:
+            out[f"{layer}_per_label"] = bar_chart_svg(
+                title, list(report[layer]["per_label"]),
+                {name: [entry.get(key) for entry in entries] for name, key in series},
+                [entry[count] for entry in entries], count_unit=count_unit,
+            )
     annotators = report["annotators"]
     if len(annotators) >= 2:
         for key, title, pick in _HEATMAPS:
@@ -338,6 +324,19 @@ def charts(report: Mapping[str, Any], tables: ReportTables | None = None) -> dic
             out[f"pairs_doc_label_{name}"] = heatmap_svg(f"Pairs: {name} α", annotators, cells)
     return out
 
+
+# Per layer: the chart's title, its series (name, the per-label entry's key) and what
+# the count beside each label is.
+_PER_LABEL_CHARTS = (
+    ("blocks", "Blocks: α per label (one vs rest)", [("α", "alpha")], "n_units", "blocks"),
+    ("spans", "Spans per label",
+     [("F1 exact", "f1_exact"), ("F1 overlap", "f1_overlap"), ("αu", "alpha_u"),
+      ("token α", "token_alpha")],
+     "n_compared", "spans compared"),
+    ("relations", "Relations per label",
+     [("F1 strict", "f1_strict"), ("F1 matched", "f1_matched")],
+     "n_compared", "relations compared"),
+)
 
 _HEATMAPS = (
     ("pairs_blocks", "Pairs: blocks κ",

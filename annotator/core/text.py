@@ -37,32 +37,45 @@ def decode(data: bytes, *, where: str, encoding: str | None = None) -> str:
     """
     if len(data) > MAX_BYTES:
         raise InputError(f"file is {len(data) / 1e6:.1f} MB, over the 20 MB limit", where=where)
+    text = normalise_newlines(decode_bytes(data, where=where, encoding=encoding))
+    if not text.strip():
+        raise InputError("empty file (no text to annotate)", where=where)
+    return text
+
+
+def decode_bytes(data: bytes, *, where: str, encoding: str | None = None,
+                 line: int | None = None, bom: bool = True) -> str:
+    """``data`` decoded, or the one line that says why it is not text.
+
+    Whole files (``decode``) and the lines of a streamed JSONL file (``core.formats``)
+    are refused for the same reasons in the same words. ``line`` is the line ``data``
+    is of its file (a decoding error then names the byte within that line); ``None``
+    for a whole file. Without an ``encoding``, ``bom`` drops a leading UTF-8 BOM.
+    """
     if encoding is None:
         if b"\x00" in data:
             raise InputError("binary file (contains NUL bytes), not text", where=where)
         try:
-            text = data.decode("utf-8-sig")
+            return data.decode("utf-8-sig" if bom else "utf-8")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
+            if line is None:
+                number = data[: exc.start].count(b"\n") + 1
+                at = f"line {number}, byte {exc.start}"
+            else:
+                at = f"line {line}, byte {exc.start} of the line"
             raise InputError(
-                f"not valid UTF-8 (line {line}, byte {exc.start}); "
-                "pass --encoding to read it in another encoding",
+                f"not valid UTF-8 ({at}); pass --encoding to read it in another encoding",
                 where=where,
             ) from None
-    else:
-        try:
-            text = data.decode(encoding)
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}", where=where) from None
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"cannot be decoded as {encoding} (byte {exc.start})", where=where
-            ) from None
-        if "\x00" in text:
-            raise InputError("binary file (contains NUL characters), not text", where=where)
-    text = normalise_newlines(text)
-    if not text.strip():
-        raise InputError("empty file (no text to annotate)", where=where)
+    try:
+        text = data.decode(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", where=where) from None
+    except UnicodeDecodeError as exc:
+        at = f"byte {exc.start}" if line is None else f"line {line}, byte {exc.start} of the line"
+        raise InputError(f"cannot be decoded as {encoding} ({at})", where=where) from None
+    if "\x00" in text:
+        raise InputError("binary file (contains NUL characters), not text", where=where)
     return text
 
 

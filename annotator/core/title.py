@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from annotator.core.blocks import Block
+from annotator.core.model import Block
 
 MAX_TITLE = 120
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -535,7 +535,7 @@ class AdjudicationView(QWidget):
         else:
             data = self.versions.versions[name]
             shown_blocks = dict(data.blocks)
-            shown_spans = [(s.label, s.start, s.end) for s in data.spans]
+            shown_spans = [s.key for s in data.spans]
             by_uid = {s.uid: (s.start, s.end) for s in data.spans}
             links = [(by_uid[r.head], by_uid[r.child]) for r in data.relations
                      if r.head in by_uid and r.child in by_uid]

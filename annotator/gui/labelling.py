@@ -112,8 +112,7 @@ class Labeller:
             self._notify("Nothing to mark: the selection holds only spaces or punctuation")
             return
         start, end = bounds
-        same = next((s for s in doc.annotations.spans
-                     if (s.label, s.start, s.end) == (label, start, end)), None)
+        same = next((s for s in doc.annotations.spans if s.key == (label, start, end)), None)
         if same is not None:
             self._notify(f"Already marked {label}")
             self.select_spans([same.uid])

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from annotator.core.blocks import Block
+from annotator.core.model import Block
 from annotator.nlp.attribution_quotes import Quote
 from annotator.nlp.attribution_sources import Mention
 from annotator.nlp.cues import CueMatchers

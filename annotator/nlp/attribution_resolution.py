@@ -107,6 +107,14 @@ class SourceResolution(FinderState):
                 return j
         return None
 
+    def _resolved_to(self, cand: Candidate, target: Mention, how: str) -> Mention:
+        """Record that ``cand``'s source stands for ``target`` (found through ``how``:
+        a pronoun, a description, a name) and return the mention it finally names."""
+        final = target.final()
+        cand.resolved = self.text[final.start : final.end]
+        cand.evidence.add(f"resolved:{how}")
+        return final
+
     def _classify_all(self, found: list[Candidate]) -> None:
         """Naming and kind in text order, so pronouns, descriptions and surnames can
         look back (see ``attribution_sources.Resolver``). A source that does not name
@@ -136,10 +144,7 @@ class SourceResolution(FinderState):
                 if low in PERSON_PRONOUNS | PLURAL_PRONOUNS | THING_PRONOUNS:
                     target = resolver.resolve_pronoun(head, cand.content)
                 if target is not None:
-                    final = target.final()
-                    info = resolver.info_of(final)
-                    cand.resolved = self.text[final.start : final.end]
-                    cand.evidence.add("resolved:pronoun")
+                    info = resolver.info_of(self._resolved_to(cand, target, "pronoun"))
                 else:
                     info = SourceInfo(
                         "unnamed", "other", low in PERSON_PRONOUNS, low in PLURAL_PRONOUNS
@@ -160,18 +165,12 @@ class SourceResolution(FinderState):
                 if is_description(head):
                     target = resolver.resolve_description(head, cand.content)
                     if target is not None:
-                        final = target.final()
-                        info = resolver.info_of(final)
-                        cand.resolved = self.text[final.start : final.end]
-                        cand.evidence.add("resolved:description")
+                        info = resolver.info_of(self._resolved_to(cand, target, "description"))
                 elif cand.antecedent is None:
                     target = self._resolve_name(cand, head, resolver, first_turn)
                     if target is not None:
-                        final = target.final()
-                        cand.resolved = self.text[final.start : final.end]
-                        cand.evidence.add("resolved:name")
                         # A short name or label takes the naming and kind of the name.
-                        named = resolver.info_of(final)
+                        named = resolver.info_of(self._resolved_to(cand, target, "name"))
                         kind = named.kind if info.kind == "other" or cand.label_name else info.kind
                         info = SourceInfo(named.naming, kind, named.person_like, info.plural)
                 if cand.resolved is None and head.pos_ == "NOUN":

@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from annotator.core.blocks import Block
 from annotator.core.fingerprint import fingerprint
+from annotator.core.model import Block
 from annotator.nlp import block_features as bf
 from annotator.nlp import clutter, topic
 from annotator.nlp.block_model import TreeModel, default_model

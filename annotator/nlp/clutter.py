@@ -56,7 +56,7 @@ from annotator.nlp.versions import clutter_files, digest
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc
 
-    from annotator.core.blocks import Block
+    from annotator.core.model import Block
 
 #: The rule detector's own version, its code and tables (the block layer's full version,
 #: with the features and the trained model, is ``block_classifier.version``).

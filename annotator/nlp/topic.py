@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc
 
-    from annotator.core.blocks import Block
+    from annotator.core.model import Block
 
 # Function words plus the generic vocabulary of news prose ("year", "people", "said"),
 # which every story shares and which would make any two texts look related.

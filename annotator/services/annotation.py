@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal, overload
 
 from annotator.core import schema as schema_mod
 from annotator.core.errors import InputError
@@ -39,7 +39,10 @@ def new_uid() -> str:
 class OpenedDocument:
     """Everything the annotation window shows for one document, read in one session.
 
-    One round trip per document switch keeps switching fast in a large project.
+    One round trip per document switch keeps switching fast in a large project. Not a
+    ``core.model.DocumentData``: it is the window's reading of one, with this annotator's
+    work and the suggestions beside the text, blocks numbered as the labels refer to
+    them, and without what the window never shows (hash, metadata, fingerprints).
     """
 
     id: int
@@ -101,11 +104,48 @@ class AnnotationService:
             raise InputError(f"no document with id {document_id}")
         return len(doc.text)
 
+    def _check_inside(self, session: Any, document_id: int, span: SpanData) -> None:
+        length = self._text_length(session, document_id)
+        if not 0 <= span.start < span.end <= length:
+            raise InputError(f"span [{span.start}, {span.end}) outside the text "
+                             f"(length {length})")
+
     def _check_owner(self, owner: tuple[int, int] | None, what: str, uid: str) -> None:
         if owner is None:
             raise InputError(f"no {what} {uid}")
         if owner[1] != self.annotator_id:
             raise InputError(f"{what} {uid} belongs to another annotator")
+
+    @staticmethod
+    def _owner(session: Any, what: str, uid: str) -> tuple[int, int] | None:
+        """(document id, annotator id) of the span or relation ``uid``, None if not stored."""
+        return (db.span_owner if what == "span" else db.relation_owner)(session, uid)
+
+    def _stored_as_own(self, session: Any, what: str, uid: str) -> bool:
+        """Is the span or relation ``uid`` stored? An ``InputError`` when it is stored
+        under another annotator (uids are global: nobody overwrites another's row)."""
+        owner = self._owner(session, what, uid)
+        if owner is not None:
+            self._check_owner(owner, what, uid)
+        return owner is not None
+
+    @overload
+    def _owned(self, session: Any, what: Literal["span"], uid: str
+               ) -> tuple[int, Annotations, SpanData]: ...
+    @overload
+    def _owned(self, session: Any, what: Literal["relation"], uid: str
+               ) -> tuple[int, Annotations, RelationData]: ...
+    def _owned(self, session: Any, what: str, uid: str
+               ) -> tuple[int, Annotations, SpanData | RelationData]:
+        """The document holding this annotator's span or relation ``uid``, their labels on
+        it and the span or relation; an ``InputError`` when there is no such one or it is
+        someone else's."""
+        owner = self._owner(session, what, uid)
+        self._check_owner(owner, what, uid)
+        assert owner is not None
+        current = db.load(session, owner[0], self.annotator_id)
+        items: list[Any] = current.spans if what == "span" else current.relations
+        return owner[0], current, next(item for item in items if item.uid == uid)
 
     # -- blocks ----------------------------------------------------------------------
     @retry_when_busy  # one transaction: safe to run again
@@ -139,13 +179,8 @@ class AnnotationService:
         """Create or restore a span exactly (used by redo and undo too)."""
         self.schema.span(span.label)
         with self.project.session() as session:
-            length = self._text_length(session, document_id)
-            if not 0 <= span.start < span.end <= length:
-                raise InputError(f"span [{span.start}, {span.end}) outside the text "
-                                 f"(length {length})")
-            owner = db.span_owner(session, span.uid)
-            if owner is not None:
-                self._check_owner(owner, "span", span.uid)
+            self._check_inside(session, document_id, span)
+            self._stored_as_own(session, "span", span.uid)
             db.put_span(session, document_id, self.annotator_id, span)
             self._touch(session, document_id)
 
@@ -153,27 +188,19 @@ class AnnotationService:
     def set_span_attrs(self, uid: str, attrs: dict[str, Any]) -> SpanData:
         """Replace a span's attributes; returns the span as it was."""
         with self.project.session() as session:
-            owner = db.span_owner(session, uid)
-            self._check_owner(owner, "span", uid)
-            assert owner is not None
-            old = next(s for s in db.load(session, owner[0], self.annotator_id).spans
-                       if s.uid == uid)
-            db.put_span(session, owner[0], self.annotator_id, replace(old, attrs=dict(attrs)))
-            self._touch(session, owner[0])
+            document_id, _, old = self._owned(session, "span", uid)
+            db.put_span(session, document_id, self.annotator_id, replace(old, attrs=dict(attrs)))
+            self._touch(session, document_id)
         return old
 
     @retry_when_busy
     def remove_span(self, uid: str) -> tuple[SpanData, list[RelationData]]:
         """Delete a span; returns it and the relations that went with it (for undo)."""
         with self.project.session() as session:
-            owner = db.span_owner(session, uid)
-            self._check_owner(owner, "span", uid)
-            assert owner is not None
-            current = db.load(session, owner[0], self.annotator_id)
-            span = next(s for s in current.spans if s.uid == uid)
+            document_id, current, span = self._owned(session, "span", uid)
             touched = [r for r in current.relations if uid in (r.head, r.child, r.cue)]
             db.delete_span(session, uid)
-            self._touch(session, owner[0])
+            self._touch(session, document_id)
         return span, touched
 
     # -- relations -------------------------------------------------------------------
@@ -200,22 +227,17 @@ class AnnotationService:
                 if spans[uid].label not in allowed:
                     raise InputError(f"{relation.label} {role} must be "
                                      f"{' or '.join(allowed)}, not {spans[uid].label}")
-            owner = db.relation_owner(session, relation.uid)
-            if owner is not None:
-                self._check_owner(owner, "relation", relation.uid)
+            self._stored_as_own(session, "relation", relation.uid)
             db.put_relation(session, document_id, self.annotator_id, relation)
             self._touch(session, document_id)
 
     @retry_when_busy
     def unlink(self, uid: str) -> RelationData:
+        """Delete a relation; returns it (for undo)."""
         with self.project.session() as session:
-            owner = db.relation_owner(session, uid)
-            self._check_owner(owner, "relation", uid)
-            assert owner is not None
-            old = next(r for r in db.load(session, owner[0], self.annotator_id).relations
-                       if r.uid == uid)
+            document_id, _, old = self._owned(session, "relation", uid)
             db.delete_relation(session, uid)
-            self._touch(session, owner[0])
+            self._touch(session, document_id)
         return old
 
     # -- document labels and progress -----------------------------------------------
@@ -306,14 +328,10 @@ class AnnotationService:
         """Undo a review: created labels removed, block labels and verdicts restored."""
         with self.project.session() as session:
             for rel in change.relations:
-                owner = db.relation_owner(session, rel.uid)
-                if owner is not None:
-                    self._check_owner(owner, "relation", rel.uid)
+                if self._stored_as_own(session, "relation", rel.uid):
                     db.delete_relation(session, rel.uid)
             for span in change.spans:
-                owner = db.span_owner(session, span.uid)
-                if owner is not None:
-                    self._check_owner(owner, "span", span.uid)
+                if self._stored_as_own(session, "span", span.uid):
                     db.delete_span(session, span.uid)
             for index, label in change.blocks_before.items():
                 db.set_block_label(session, change.document_id, self.annotator_id, index, label)
@@ -416,7 +434,7 @@ class _ReviewPlan:
         allowed = self.schema.span(label).attrs
         clean = {k: v for k, v in attrs.items() if k in allowed and v in allowed[k]}
         for span in [*self.current.spans, *self.spans]:
-            if (span.label, span.start, span.end) == (label, start, end):
+            if span.key == (label, start, end):
                 return span.uid
         span = SpanData(new_uid(), label, start, end, clean)
         self.spans.append(span)

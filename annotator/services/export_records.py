@@ -15,7 +15,7 @@ from typing import Any
 from annotator.core import schema as schema_mod
 from annotator.core.errors import InputError
 from annotator.core.export_record import build_record, record_meta
-from annotator.core.model import RelationData, SpanData, SpanKey, SuggestionRow
+from annotator.core.model import DocumentData, RelationData, SpanData, SpanKey, SuggestionRow
 from annotator.core.suggestion_payload import PART_LABELS, AttributionPayload
 from annotator.core.vocabulary import GOLD, STATUSES, SUGGESTIONS, Status
 from annotator.nlp.tokens import TokenIndex
@@ -122,7 +122,7 @@ class RecordBuilder:
                            labels.spans, labels.relations, labels.doc_labels)
 
     def from_suggestions(
-        self, doc: q.ExportDocument, rows: Sequence[SuggestionRow], entities: bool
+        self, doc: DocumentData, rows: Sequence[SuggestionRow], entities: bool
     ) -> dict[str, Any]:
         """The ``suggestions`` record, in the annotators' own terms
         (``core.suggestion_payload`` defines an attribution's stored shape):
@@ -184,7 +184,7 @@ class RecordBuilder:
         return self._build(doc, SUGGESTIONS, None, None, block_labels, ordered, relations, {})
 
     def _build(
-        self, doc: q.ExportDocument, annotator: str, status: str | None, updated_at: Any,
+        self, doc: DocumentData, annotator: str, status: str | None, updated_at: Any,
         block_labels: Mapping[int, str], spans: Sequence[SpanData],
         relations: Sequence[RelationData], doc_labels: Mapping[str, str],
     ) -> dict[str, Any]:

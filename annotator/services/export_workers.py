@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import IO, Any
 
+from annotator.core.framing import receive, send
 from annotator.services.export_lines import EncodedPage, ExportJob, PageEncoder
 from annotator.services.export_records import ExportOptions, suggestion_layers
 from annotator.store import Project
@@ -31,18 +31,8 @@ IN_FLIGHT = 3  # pages queued per worker: enough to keep it busy, few enough for
 _WORKER_BOOT = "from annotator.services.export_workers import worker_main; worker_main()"
 
 
-def _send(stream: IO[bytes], value: Any) -> None:
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(len(data).to_bytes(8, "little"))
-    stream.write(data)
-    stream.flush()
-
-
 def _receive(stream: IO[bytes]) -> Any:
-    header = stream.read(8)
-    if len(header) < 8:
-        raise RuntimeError("an export worker process ended unexpectedly")
-    return pickle.loads(stream.read(int.from_bytes(header, "little")))
+    return receive(stream, "an export worker process")
 
 
 def worker_main() -> None:
@@ -70,13 +60,13 @@ def worker_main() -> None:
                 # Records hold no reference cycles, so memory stays flat.
                 gc.freeze()
                 gc.set_threshold(50_000, 20, 20)
-                _send(replies, ("ready",))
+                send(replies, ("ready",))
                 continue
             assert encoder is not None
             reply: Any = encoder.encode(message)
         except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
             reply = ("error", exc)
-        _send(replies, reply)
+        send(replies, reply)
 
 
 def worker_count(options: ExportOptions, total: int) -> int:
@@ -130,7 +120,7 @@ def _stop(procs: list[subprocess.Popen[bytes]], finished: bool) -> None:
         if finished:
             try:
                 assert proc.stdin is not None
-                _send(proc.stdin, None)
+                send(proc.stdin, None)
                 proc.stdin.close()
                 proc.wait(timeout=10)
                 stopped = True
@@ -164,7 +154,7 @@ def encoded_pages(project: Project, job: ExportJob, workers: int, *,
             try:
                 for proc in procs:
                     assert proc.stdin is not None
-                    _send(proc.stdin, job)
+                    send(proc.stdin, job)
                 # Workers take about a second to start (Python, spaCy, the tokenizer);
                 # this process encodes pages itself until every one has said so.
                 starting = [_Starting(proc) for proc in procs]
@@ -181,7 +171,7 @@ def encoded_pages(project: Project, job: ExportJob, workers: int, *,
                     proc = procs[number % workers]
                     number += 1
                     assert proc.stdin is not None
-                    _send(proc.stdin, ids)
+                    send(proc.stdin, ids)
                     pending.append(proc)
                     if len(pending) >= IN_FLIGHT * workers:
                         yield _result(pending.popleft())

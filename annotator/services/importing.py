@@ -7,16 +7,19 @@ one transaction per chunk of about ``BATCH_DOCS`` articles, with set-based state
 (``store.documents.add_documents``): a transaction per article would cap a 10,000-article
 import far below its target, and one transaction for everything would hold the write
 lock for seconds while annotators wait. A failed chunk write rolls back whole and is
-retried file by file. Chunks are written by one writer thread (``_Writer``) while this
-thread reads, checks and segments the next: the database's work and Python's overlap.
+retried file by file. Chunks are written by one writer thread (``_Writer``) while the
+next is read, checked and segmented (``services.import_reading``): here, between
+writes, for a small input; by a worker process on the second core for a large one
+(``WORKER_MIN_BYTES``), since in one process the two take turns at the interpreter.
 
 Small files are gathered into shared chunks. A JSONL file over ``STREAM_BYTES`` (and
 every ``.jsonl.gz``) is read as a stream, record by record: a first pass checks every
 record, a second writes them in chunks (from the records kept by the first when they are
 few, else by reading the file again). Memory stays bounded by a chunk whatever the file's
 size (two chunks: one written, one prepared), and a file that fails to be written after
-some of its chunks went in, or whose import is cancelled, has those chunks removed again,
-so it still goes in whole or not at all.
+some of its chunks went in, or whose import is cancelled or interrupted (Ctrl+C, a
+reader that died), has those chunks removed again, so it still goes in whole or not at
+all. Only a killed process (``kill -9``, a power cut) can leave part of one behind.
 
 A JSONL file whose first record carries an ``"annotator"`` key is an export file
 (``annotator export``): it goes to ``services.merge``, which streams it and takes or
@@ -30,46 +33,34 @@ line (names escaped, see ``untrusted.printable_path``), and the walk goes on.
 
 from __future__ import annotations
 
-import codecs
 import contextvars
 import errno
 import gzip
 import os
 import stat
+import subprocess
 import sys
 import threading
 import zlib
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import partial
-from hashlib import sha1
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
-from annotator.core import untrusted
-from annotator.core.blocks import spans
 from annotator.core.errors import InputError
-from annotator.core.fingerprint import fingerprint
-from annotator.core.formats import (
-    MAX_RECORD_BYTES,
-    SUPPORTED_SUFFIXES,
-    ParsedDocument,
-    ascii_compatible,
-    file_kind,
-    parse,
-    read_jsonl,
-    record_lines,
-)
+from annotator.core.formats import SUPPORTED_SUFFIXES, file_kind, record_lines
+from annotator.core.framing import receive, send
 from annotator.core.jobs import Progress, is_cancelled, report
+from annotator.core.model import DocumentData
 from annotator.core.terminal import printable
-from annotator.core.text import MAX_BYTES, sha256
-from annotator.core.title import title_of_spans
+from annotator.core.text import MAX_BYTES
 from annotator.core.untrusted import printable_path
+from annotator.services.import_reading import READER_BOOT, Limits, Step, steps
 from annotator.store import Project, StoreError
 from annotator.store.documents import (
-    NewDocument,
     add_documents,
     delete_documents,
     existing_hashes,
@@ -85,6 +76,9 @@ STREAM_BYTES = 4 * 1024 * 1024
 KEEP_CHARS = 16_000_000
 """A streamed file whose records hold less text than this is checked and written from
 one reading (its records are kept between the two passes); a larger one is read twice."""
+WORKER_MIN_BYTES = 16 * 1024 * 1024
+"""Inputs at least this large are read and prepared by a worker process while this one
+writes (``services.import_reading``); smaller ones are read here between writes."""
 SWITCH_SECONDS = 0.0005
 """The interpreter's thread switch interval during an import (Python's default is 5 ms).
 The writer thread needs the interpreter for a moment after each database call, and it
@@ -221,143 +215,14 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
 
 
 # -- reading --------------------------------------------------------------------------------
-def read_file(path: Path, encoding: str | None = None) -> list[ParsedDocument]:
-    """A whole file's documents (a ``.txt`` or ``.html`` file, or a small JSONL file)."""
-    where = printable_path(path)
-    kind = file_kind(path.name) or path.suffix
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"file is {size / 1e6:.1f} MB, over the 20 MB limit", where=where)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", where=where) from None
-    return parse(data, kind, where, encoding)
-
-
-def _open(path: Path, kind: str) -> IO[bytes]:
-    return gzip.open(path, "rb") if kind == ".jsonl.gz" else open(path, "rb")  # noqa: SIM115
-
-
-def _stream(path: Path, kind: str, encoding: str | None) -> Iterator[ParsedDocument]:
-    """The records of a JSONL file read as a stream (plain or gzipped)."""
-    where = printable_path(path)
-    if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}", where=where) from None
-    if not ascii_compatible(encoding):
-        raise InputError(f"a {kind} file cannot be read record by record in {encoding}; "
-                         "convert it to UTF-8", where=where)
-    try:
-        with _open(path, kind) as stream:
-            yield from read_jsonl(stream, where, encoding)
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", where=where) from None
-
-
-def _streamed(path: Path, kind: str, encoding: str | None) -> bool:
-    if kind == ".jsonl.gz":
-        return True
-    if kind != ".jsonl" or not ascii_compatible(encoding):
-        return False  # (UTF-16 JSONL is read whole, within the file limit)
-    try:
-        return path.stat().st_size > STREAM_BYTES
-    except OSError:
-        return False
-
-
-def _is_export(path: Path, kind: str) -> bool:
-    """Does the file start with an export record (one with an ``"annotator"``)?"""
-    if kind not in (".jsonl", ".jsonl.gz"):
-        return False
-    try:
-        with _open(path, kind) as stream:
-            for number in range(1, 1000):
-                raw = stream.readline(MAX_RECORD_BYTES + 1)
-                if not raw or len(raw) > MAX_RECORD_BYTES:
-                    return False
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
-                if line:
-                    first = untrusted.loads(line)
-                    return isinstance(first, dict) and "annotator" in first
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError, InputError):
-        pass  # not readable as an export file: read as articles, which says why
-    return False
-
-
 def _gz_lines(path: Path) -> Iterator[tuple[int, int, str | InputError]]:
     """``merge_file``'s lines of a gzipped export file: (number, bytes read, text or error)."""
     with gzip.open(path, "rb") as stream:
         yield from record_lines(stream)
 
 
-# -- preparing ------------------------------------------------------------------------------
-def to_new_document(parsed: ParsedDocument, source: str) -> NewDocument:
-    text = parsed.text
-    blocks = spans(text)
-    meta = dict(parsed.meta)
-    return NewDocument(
-        sha256=sha256(text),
-        text=text,
-        title=parsed.title or title_of_spans(text, blocks),
-        source=str(meta.get("source") or source),
-        meta=meta,
-        blocks=blocks,
-        evidence=_block_evidence(blocks, getattr(parsed, "regions", None)),
-        fingerprints=_fingerprints(text, blocks),
-    )
-
-
-# ASCII bytes that are not letters or digits: what ``core.fingerprint`` treats as spacing.
-_SPACING = bytes(
-    c if chr(c).isalnum() and c < 128 else 32 for c in range(256)
-).lower()
-
-
-def _fingerprints(text: str, blocks: Sequence[tuple[int, int]]) -> list[str]:
-    """``core.fingerprint.fingerprint`` of every block, the same values, computed on bytes
-    for ASCII blocks: lower-casing and mapping non-word bytes to spaces is one
-    ``translate`` of the whole document, and splitting and joining a block's words are
-    single C calls, where the general definition runs a regex per block (the dearest
-    step of segmenting an import). (Squeezing the whole document at once and splitting
-    it at the blocks' ends measured slower: it makes bytearrays.)
-    ``tests/store/test_import_stream.py`` checks the values equal ``fingerprint``'s.
-    """
-    if text.isascii():
-        data = text.encode("ascii").translate(_SPACING)
-        return [sha1(key).hexdigest()[:16] if key else ""
-                for key in [b" ".join(data[start:end].split()) for start, end in blocks]]
-    out: list[str] = []
-    for start, end in blocks:
-        piece = text[start:end]
-        if piece.isascii():
-            key = b" ".join(piece.encode("ascii").translate(_SPACING).split())
-            out.append(sha1(key).hexdigest()[:16] if key else "")
-        else:
-            out.append(fingerprint(piece))
-    return out
-
-
-def _block_evidence(blocks: Sequence[tuple[int, int]],
-                    regions: Sequence[tuple[int, int, dict[str, Any]]] | None
-                    ) -> list[dict[str, Any] | None] | None:
-    """Each block takes the evidence of the HTML element it came from: the page's
-    elements are separated by blank lines, so a block never spans two of them."""
-    if not regions:
-        return None
-    starts = [r[0] for r in regions]
-    out: list[dict[str, Any] | None] = []
-    for start, _ in blocks:
-        k = bisect_right(starts, start) - 1
-        inside = k >= 0 and regions[k][0] <= start < max(regions[k][1], start + 1)
-        out.append(dict(regions[k][2]) if inside else None)
-    return out
-
-
 # -- writing --------------------------------------------------------------------------------
-def _write(project: Project, docs: Sequence[NewDocument]) -> tuple[list[int], int]:
+def _write(project: Project, docs: Sequence[DocumentData]) -> tuple[list[int], int]:
     """One transaction; returns (ids of the documents added, duplicates skipped).
 
     Texts already stored are dropped before the write (no need to send them), and the
@@ -365,7 +230,7 @@ def _write(project: Project, docs: Sequence[NewDocument]) -> tuple[list[int], in
     """
     with project.session() as session:
         known = existing_hashes(session, (d.sha256 for d in docs))
-        fresh: dict[str, NewDocument] = {}
+        fresh: dict[str, DocumentData] = {}
         for doc in docs:
             if doc.sha256 not in known and doc.sha256 not in fresh:
                 fresh[doc.sha256] = doc
@@ -378,7 +243,7 @@ def _reason(exc: Exception) -> str:
 
 
 def _write_batch(
-    project: Project, files: Sequence[tuple[Path, list[NewDocument]]], summary: ImportSummary
+    project: Project, files: Sequence[tuple[Path, list[DocumentData]]], summary: ImportSummary
 ) -> None:
     """Write a batch at once; if the database refuses it (a lock timed out, a server
     rejected a value), it was rolled back whole, so write it again file by file and
@@ -450,96 +315,49 @@ class _Writer:
 class _StreamState:
     """A streamed file's writes so far, kept by the writer thread."""
 
+    path: Path
     added: list[int] = field(default_factory=list)
     duplicates: int = 0
     failed: str | None = None  # the refusal line, once a chunk could not be stored
 
-
-def _import_stream(
-    project: Project, path: Path, kind: str, encoding: str | None, summary: ImportSummary,
-    cancel: threading.Event | None, writer: _Writer,
-) -> bool:
-    """A large JSONL file: check every record, then write in chunks (from the records
-    kept by the check, or by reading the file again when they hold over ``KEEP_CHARS``).
-    False if the file turned out to hold export records (the caller merges it instead).
-
-    The chunks are written by ``writer`` while the next is prepared; when one cannot be
-    stored, or the import is cancelled, those already committed are taken back, so the
-    file goes in whole or not at all.
-    """
-    kept: list[ParsedDocument] | None = []  # pass 1's records, while they are few
-    kept_chars = 0
-    for parsed in _stream(path, kind, encoding):  # pass 1: the whole file is good
-        if parsed.record is not None and "annotator" in parsed.record:
-            return False
-        if kept is not None:
-            parsed.record = None  # (only needed to tell export records apart)
-            kept.append(parsed)
-            kept_chars += len(parsed.text)
-            if kept_chars > KEEP_CHARS:
-                kept = None  # a large file: pass 2 reads it again
-    state = _StreamState()
-
-    def write(chunk: list[NewDocument]) -> None:  # (in the writer thread)
-        if state.failed is not None:
+    def write(self, project: Project, chunk: Sequence[DocumentData]) -> None:
+        """(In the writer thread.) A chunk; once one fails, the file is taken back."""
+        if self.failed is not None:
             return
         try:
             ids, dups = _write(project, chunk)
         except (StoreError, InputError) as exc:  # (InputError: a read-only project)
-            state.failed = (f"{printable_path(path)}: could not be stored: {_reason(exc)}"
-                            if isinstance(exc, StoreError) else str(exc))
-            take_back()
+            self.failed = (f"{printable_path(self.path)}: could not be stored: {_reason(exc)}"
+                           if isinstance(exc, StoreError) else str(exc))
+            self.take_back(project)
         else:
-            state.added.extend(ids)
-            state.duplicates += dups
+            self.added.extend(ids)
+            self.duplicates += dups
 
-    def take_back() -> None:  # (in the writer thread) whole or nothing
-        if state.added:
+    def take_back(self, project: Project) -> None:
+        """(In the writer thread.) Whole or nothing: remove the chunks already written."""
+        if self.added:
             with project.session() as session:
-                delete_documents(session, state.added)
-            state.added.clear()
+                delete_documents(session, self.added)
+            self.added.clear()
 
-    def abort(line: str | None) -> None:  # (in the writer thread)
-        if state.failed is None:
-            take_back()
-            if line is not None:
-                summary.refused.append(line)
-
-    def finish() -> None:  # (in the writer thread)
-        if state.failed is not None:
-            summary.refused.append(state.failed)
+    def finish(self, summary: ImportSummary) -> None:
+        """(In the writer thread.) The file was read whole: count it, or refuse it."""
+        if self.failed is not None:
+            summary.refused.append(self.failed)
         else:
-            summary.imported += len(state.added)
-            summary.duplicates += state.duplicates
+            summary.imported += len(self.added)
+            summary.duplicates += self.duplicates
 
-    chunk: list[NewDocument] = []
-    chunk_chars = 0
-    try:
-        for parsed in kept if kept is not None else _stream(path, kind, encoding):  # pass 2
-            chunk.append(to_new_document(parsed, path.name))
-            chunk_chars += len(parsed.text)
-            if len(chunk) >= BATCH_DOCS or chunk_chars >= BATCH_CHARS:
-                writer.chunk(partial(write, chunk))
-                chunk, chunk_chars = [], 0
-                if state.failed is not None:
-                    break  # (seen early: the rest need not be prepared)
-                if is_cancelled(cancel):
-                    raise _Cancelled
-        if chunk:
-            writer.chunk(partial(write, chunk))
-    except InputError as exc:
-        writer.note(partial(abort, str(exc)))
-        return True
-    except _Cancelled:
-        writer.note(partial(abort, None))
-        summary.cancelled = True
-        return True
-    writer.note(finish)
-    return True
-
-
-class _Cancelled(Exception):
-    """The user cancelled in the middle of a streamed file."""
+    def abort(self, project: Project, summary: ImportSummary, line: str | None) -> None:
+        """(In the writer thread.) It was not read whole (``line`` says why), or the
+        import was cancelled (no line)."""
+        if self.failed is not None:  # (already taken back)
+            summary.refused.append(self.failed)
+            return
+        self.take_back(project)
+        if line is not None:
+            summary.refused.append(line)
 
 
 def _merge(
@@ -573,11 +391,13 @@ def import_paths(
     streamed file's chunks, whose committed chunks are then taken back)."""
     files, errors = collect_files(paths)
     summary = ImportSummary(files=len(files), refused=list(errors))
+    limits = Limits(STREAM_BYTES, BATCH_DOCS, BATCH_CHARS, KEEP_CHARS, MAX_BYTES)
     writer = _Writer()
     switch = sys.getswitchinterval()
     sys.setswitchinterval(min(switch, SWITCH_SECONDS))
     try:
-        _import_files(project, files, summary, writer, encoding, progress, cancel)
+        with _reading(files, encoding, limits) as read:
+            _write_steps(project, read, len(files), summary, writer, progress, cancel)
         writer.drain()
     finally:
         writer.close()
@@ -585,14 +405,20 @@ def import_paths(
     return summary
 
 
-def _import_files(
-    project: Project, files: Sequence[Path], summary: ImportSummary, writer: _Writer,
-    encoding: str | None, progress: Progress | None, cancel: threading.Event | None,
+def _write_steps(
+    project: Project, read: Iterator[Step], total: int, summary: ImportSummary,
+    writer: _Writer, progress: Progress | None, cancel: threading.Event | None,
 ) -> None:
-    """Read and prepare each file in turn; ``writer`` stores them meanwhile. Progress
-    counts files handed to the writer (the last chunk may still be written after)."""
-    pending: list[tuple[Path, list[NewDocument]]] = []  # per file, so a file stays whole
+    """Carry out the reader's steps (``import_reading.steps``) in order; ``writer``
+    stores the documents meanwhile. Small files are gathered into batches of about
+    ``BATCH_DOCS`` articles; a file stays whole in one batch. Progress counts files read
+    (the last chunk may still be written after)."""
+    pending: list[tuple[Path, list[DocumentData]]] = []
     pending_docs = pending_chars = 0
+    stream: _StreamState | None = None  # the streamed file being written
+    if is_cancelled(cancel):
+        summary.cancelled = True
+        return
 
     def flush() -> None:
         nonlocal pending, pending_docs, pending_chars
@@ -601,41 +427,103 @@ def _import_files(
         pending = []
         pending_docs = pending_chars = 0
 
-    def refuse(line: str) -> None:  # after the files before it, in the writer's order
-        writer.note(partial(summary.refused.append, line))
-
-    for number, path in enumerate(files, start=1):
-        if is_cancelled(cancel):
-            summary.cancelled = True
-            break
-        kind = file_kind(path.name) or path.suffix.lower()
-        try:
-            if _is_export(path, kind):
+    try:
+        for step in read:
+            kind = step[0]
+            if kind == "file":
+                _, path, docs = step
+                pending.append((path, docs))
+                pending_docs += len(docs)
+                pending_chars += sum(len(d.text) for d in docs)
+                if pending_docs >= BATCH_DOCS or pending_chars >= BATCH_CHARS:
+                    flush()
+            elif kind == "chunk":
+                if stream is None:
+                    flush()  # keep the order: the files before it are written first
+                    stream = _StreamState(step[1])
+                if stream.failed is None:  # (once one failed, the rest is only read)
+                    writer.chunk(partial(stream.write, project, step[2]))
+            elif kind == "end":
+                if stream is None:  # (a file with no records is refused before this)
+                    stream = _StreamState(step[1])
+                writer.note(partial(stream.finish, summary))
+                stream = None
+            elif kind == "abort":
+                if stream is not None:
+                    writer.note(partial(stream.abort, project, summary, step[2]))
+                else:
+                    writer.note(partial(summary.refused.append, step[2]))
+                stream = None
+            elif kind == "refuse":  # after the files before it, in the writer's order
+                writer.note(partial(summary.refused.append, step[1]))
+            elif kind == "merge":
                 flush()  # keep the order: articles before this file are written first
                 writer.drain()
-                _merge(project, path, kind, summary, cancel)
-            elif _streamed(path, kind, encoding):
-                flush()
-                if not _import_stream(project, path, kind, encoding, summary, cancel,
-                                      writer):
-                    writer.drain()
-                    _merge(project, path, kind, summary, cancel)
-            else:
-                parsed = read_file(path, encoding)
-                if any(p.record is not None and "annotator" in p.record for p in parsed):
-                    flush()
-                    writer.drain()
-                    _merge(project, path, kind, summary, cancel)
-                else:
-                    docs = [to_new_document(p, path.name) for p in parsed]
-                    pending.append((path, docs))
-                    pending_docs += len(docs)
-                    pending_chars += sum(len(d.text) for d in docs)
-                    if pending_docs >= BATCH_DOCS or pending_chars >= BATCH_CHARS:
-                        flush()
-        except InputError as exc:
-            refuse(str(exc))
-        report(progress, number, len(files), IMPORTING)
-        if summary.cancelled:
-            break
+                _merge(project, step[1], step[2], summary, cancel)
+            elif kind == "read":
+                report(progress, step[1], total, IMPORTING)
+            if summary.cancelled or (kind in ("chunk", "read") and is_cancelled(cancel)):
+                summary.cancelled = True
+                if stream is not None:
+                    writer.note(partial(stream.abort, project, summary, None))
+                break
+    except BaseException:
+        # A reader that died, a bug, Ctrl+C: a streamed file half written is taken back
+        # (once the chunks before are written) before the error goes on.
+        if stream is not None:
+            writer.note(partial(stream.abort, project, summary, None))
+            with suppress(BaseException):
+                writer.drain()
+        raise
     flush()
+
+
+@contextmanager
+def _reading(files: Sequence[Path], encoding: str | None, limits: Limits
+             ) -> Iterator[Iterator[Step]]:
+    """The reader's steps: from a worker process for a large input (see
+    ``import_reading``), else read here between writes. Leaving stops the reader."""
+    if not _worth_a_worker(files):
+        read = steps(files, encoding, limits)
+        try:
+            yield read
+        finally:
+            read.close()
+        return
+    proc = subprocess.Popen([sys.executable, "-c", READER_BOOT], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    finished = False
+    try:
+        send(proc.stdin, (list(files), encoding, limits))
+        proc.stdin.close()
+        yield _worker_steps(proc.stdout)
+        finished = True
+    finally:
+        if not finished and proc.poll() is None:
+            proc.kill()  # (a cancel or a failure: what it would still read is not wanted)
+        proc.stdout.close()
+        proc.wait()
+
+
+def _worker_steps(stream: IO[bytes]) -> Iterator[Step]:
+    while (step := receive(stream, "the import's reader process")) is not None:
+        if step[0] == "error":
+            raise RuntimeError(f"the import's reader process failed: {step[1]}")
+        yield step
+
+
+def _worth_a_worker(files: Sequence[Path]) -> bool:
+    """Only for an input that pays for the worker's start (a tenth of a second), with a
+    second core to run it, and never in a frozen build (no ``python -c`` there)."""
+    if getattr(sys, "frozen", False) or (os.cpu_count() or 1) < 2:
+        return False
+    size = 0
+    for path in files:
+        try:
+            size += path.stat().st_size
+        except OSError:
+            continue  # (the reader says why)
+        if size >= WORKER_MIN_BYTES:
+            return True
+    return False

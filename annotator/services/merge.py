@@ -45,7 +45,7 @@ import json
 import threading
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -58,13 +58,12 @@ from annotator.core.export_record import IncomingRecord, parse_record
 from annotator.core.formats import record_lines
 from annotator.core.gc_pause import gc_paused
 from annotator.core.jobs import Progress, is_cancelled, report
-from annotator.core.model import Annotations, RelationData, SpanData
+from annotator.core.model import Annotations, DocumentData
 from annotator.core.text import normalise_newlines, sha256
 from annotator.core.title import pick_title
 from annotator.core.vocabulary import SUGGESTIONS, Status
 from annotator.store import Project, Session
 from annotator.store import merge_queries as mq
-from annotator.store.documents import NewDocument
 from annotator.store.models import utcnow
 
 BATCH = 250  # records per transaction: about a tenth of a second of writing
@@ -124,12 +123,12 @@ def _lines(path: Path) -> Iterator[tuple[int, int, str | InputError]]:
 # -- comparing ------------------------------------------------------------------------------
 def _content(labels: Annotations) -> tuple[Any, ...]:
     """Labels as comparable content, independent of uids and row order."""
-    where = {s.uid: (s.label, s.start, s.end) for s in labels.spans}
+    where = {s.uid: s.key for s in labels.spans}
 
     def attrs(value: dict[str, Any]) -> str:
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
-    spans = sorted((s.label, s.start, s.end, attrs(s.attrs)) for s in labels.spans)
+    spans = sorted((*s.key, attrs(s.attrs)) for s in labels.spans)
     relations = sorted(
         (r.label, where.get(r.head), where.get(r.child), where.get(r.cue) if r.cue else None,
          attrs(r.attrs))
@@ -175,7 +174,7 @@ class _Batch:
         self.counts = counts
         self.doc_keys: dict[str, DocKey] = {}
         self.blocks: dict[DocKey, list[tuple[int, int]]] = {}
-        self.new_documents: dict[str, NewDocument] = {}
+        self.new_documents: dict[str, DocumentData] = {}
         self.ann_keys: dict[str, AnnKey] = {}
         self.state: dict[PairKey, mq.Stored] = {}
         self.db_state: dict[PairKey, mq.Stored] = {}
@@ -186,7 +185,8 @@ class _Batch:
 
     def load(self, items: list[IncomingRecord | _Plain]) -> None:
         records = [r for r in items if isinstance(r, IncomingRecord)]
-        hashes = [r.id for r in records] + [p.sha256 for p in items if isinstance(p, _Plain)]
+        hashes = ([r.document.sha256 for r in records]
+                  + [p.sha256 for p in items if isinstance(p, _Plain)])
         self.doc_keys.update(mq.document_ids(self.session, hashes))
         stored_docs = [key for key in self.doc_keys.values() if isinstance(key, int)]
         self.blocks.update(mq.blocks_of(self.session, stored_docs))
@@ -199,7 +199,7 @@ class _Batch:
                                 {r.uid for r in stored.labels.relations})
         self.span_owner, self.relation_owner = mq.uid_owners(
             self.session,
-            [s.uid for r in records for s in r.spans],
+            [s.uid for r in records for s in r.labels.spans],
             [uid for r in records for uid in _relation_uids(r)],
         )
 
@@ -209,7 +209,7 @@ class _Batch:
             return
         self._add_document(self.merger.plain_document(plain))
 
-    def _add_document(self, doc: NewDocument) -> DocKey:
+    def _add_document(self, doc: DocumentData) -> DocKey:
         key: DocKey = ("new", doc.sha256)
         self.doc_keys[doc.sha256] = key
         self.blocks[key] = list(doc.blocks)
@@ -218,27 +218,26 @@ class _Batch:
         return key
 
     def merge(self, record: IncomingRecord) -> None:
-        doc_key = self.doc_keys.get(record.id)
+        doc_key = self.doc_keys.get(record.document.sha256)
         if doc_key is None:
             doc_key = self._add_document(self.merger.new_document(record))
         index_of = {pair: i for i, pair in enumerate(self.blocks.get(doc_key, []))}
         block_labels: dict[int, str] = {}
-        for start, end, label in record.blocks:
-            if label is None:
-                continue
+        for number, label in record.labels.blocks.items():
+            start, end = record.document.blocks[number]
             if (start, end) not in index_of:
                 raise InputError(f"block [{start}, {end}) is not a block of the stored "
                                  "document (it was segmented differently)")
             block_labels[index_of[(start, end)]] = label
-        incoming = Annotations(
+        incoming = replace(
+            record.labels,
             blocks=block_labels,
-            spans=list(record.spans),
+            spans=list(record.labels.spans),
             relations=[
-                RelationData(uid, r.label, r.head, r.child, r.cue, r.attrs)
-                for uid, r in zip(_relation_uids(record), record.relations, strict=True)
+                r if r.uid == uid else replace(r, uid=uid)
+                for uid, r in zip(_relation_uids(record), record.labels.relations, strict=True)
             ],
-            doc_labels=dict(record.doc_labels),
-            status=record.status or "todo",
+            doc_labels=dict(record.labels.doc_labels),
         )
         ann_key = self.ann_keys.setdefault(record.annotator, ("new", record.annotator))
         pair: PairKey = (doc_key, ann_key)
@@ -251,15 +250,15 @@ class _Batch:
             return
         if _is_empty(stored):
             pass
-        elif record.updated_at is None or (
-            stored.updated_at is not None and record.updated_at <= stored.updated_at
+        elif record.labels.updated_at is None or (
+            stored.updated_at is not None and record.labels.updated_at <= stored.updated_at
         ):
             self.counts.older += 1
             return
         else:
             self.counts.replaced += 1
         incoming = self._own_uids(pair, record, incoming)
-        incoming.updated_at = record.updated_at or utcnow()
+        incoming.updated_at = record.labels.updated_at or utcnow()
         self.writes[pair] = (incoming, incoming.updated_at)
         self.state[pair] = mq.Stored(incoming, True, True)
         self.counts.merged += 1
@@ -273,12 +272,11 @@ class _Batch:
                   if self.relation_owner.get(r.uid, pair) != pair}
         if taken:
             new = {uid: _derived_uid(record, f"uid/{uid}") for uid in taken}
-            labels.spans = [SpanData(new.get(s.uid, s.uid), s.label, s.start, s.end, s.attrs)
-                            for s in labels.spans]
+            labels.spans = [replace(s, uid=new.get(s.uid, s.uid)) for s in labels.spans]
             labels.relations = [
-                RelationData(new.get(r.uid, r.uid), r.label, new.get(r.head, r.head),
-                             new.get(r.child, r.child), new.get(r.cue, r.cue) if r.cue else None,
-                             r.attrs)
+                replace(r, uid=new.get(r.uid, r.uid), head=new.get(r.head, r.head),
+                        child=new.get(r.child, r.child),
+                        cue=new.get(r.cue, r.cue) if r.cue else None)
                 for r in labels.relations
             ]
         # This pair's earlier uids are deleted by the write; its new ones are held.
@@ -322,7 +320,8 @@ def _parse(raw: Any, merger: _Merger) -> IncomingRecord:
 
 
 def _relation_uids(record: IncomingRecord) -> list[str]:
-    return [r.uid or _derived_uid(record, f"relation/{n}") for n, r in enumerate(record.relations)]
+    return [r.uid or _derived_uid(record, f"relation/{n}")
+            for n, r in enumerate(record.labels.relations)]
 
 
 class _Merger:
@@ -333,18 +332,12 @@ class _Merger:
         self.source = source
         self.schema = schema_mod.from_dict(project.get_setting("schema"))
 
-    def new_document(self, record: IncomingRecord) -> NewDocument:
+    def new_document(self, record: IncomingRecord) -> DocumentData:
         """The document of a record the project lacks, with the record's own blocks."""
-        blocks = [(start, end) for start, end, _ in record.blocks]
-        if not blocks:
-            blocks = [(b.start, b.end) for b in segment(record.text)]
-        title = record.meta.get("title")
-        if not isinstance(title, str) or not title:
-            title = pick_title(record.text, segment(record.text))
-        source = record.meta.get("source")
-        return NewDocument(record.id, record.text, title,
-                           source if isinstance(source, str) and source else self.source,
-                           dict(record.meta), blocks)
+        doc = record.document
+        blocks = doc.blocks or [(b.start, b.end) for b in segment(doc.text)]
+        title = doc.title or pick_title(doc.text, segment(doc.text))
+        return replace(doc, title=title, source=doc.source or self.source, blocks=blocks)
 
     def plain(self, raw: dict[str, Any]) -> _Plain:
         """A record without ``annotator`` in an export file: an article, as in import."""
@@ -362,11 +355,11 @@ class _Merger:
             meta.setdefault("id", raw["id"])
         return _Plain(sha256(text), text, meta)
 
-    def plain_document(self, plain: _Plain) -> NewDocument:
+    def plain_document(self, plain: _Plain) -> DocumentData:
         blocks = segment(plain.text)
         title = plain.meta.get("title") if isinstance(plain.meta.get("title"), str) else ""
         source = plain.meta.get("source")
-        return NewDocument(
+        return DocumentData(
             plain.sha256, plain.text, title or pick_title(plain.text, blocks),
             source if isinstance(source, str) and source else self.source, plain.meta,
             [(b.start, b.end) for b in blocks],
@@ -375,7 +368,7 @@ class _Merger:
 
 def _derived_uid(record: IncomingRecord, what: str) -> str:
     """A stable uid from the record, so merging the same record twice gives the same."""
-    return uuid.uuid5(_UID_NAMESPACE, f"{record.id}/{record.annotator}/{what}").hex
+    return uuid.uuid5(_UID_NAMESPACE, f"{record.document.sha256}/{record.annotator}/{what}").hex
 
 
 # -- files ----------------------------------------------------------------------------------

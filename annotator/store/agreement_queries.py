@@ -39,9 +39,8 @@ from annotator.core.agreement.data import (
     SpanUnit,
 )
 from annotator.core.agreement.tokenizer import span_tokens
-from annotator.core.model import Annotations
-from annotator.core.vocabulary import RESERVED_ANNOTATORS, role_for
-from annotator.store.documents import NewDocument
+from annotator.core.model import Annotations, DocumentData
+from annotator.core.vocabulary import RESERVED_ANNOTATORS, Status, role_for
 from annotator.store.models import (
     Annotator,
     Block,
@@ -224,7 +223,7 @@ def _page(
         for a in sorted(annotators_of.get(doc_id, ()), key=names.__getitem__):
             key = (doc_id, a)
             works[names[a]] = AnnotatorWork(
-                status.get(key, "todo"),
+                status.get(key, Status.TODO),
                 blocks.get(key) or {},
                 spans.get(key) or [],
                 relations.get(key) or [],
@@ -359,7 +358,7 @@ def _page_columns(
     status = dict(zip((tables[0][0] * stride + tables[0][1]).tolist(), tables[0][2], strict=True))
     cols.work_doc.extend((np.searchsorted(doc_ids, keys // stride) + first_doc).tolist())
     cols.work_name.extend(names[a] for a in (keys % stride).tolist())
-    cols.work_status.extend(status.get(key, "todo") for key in keys.tolist())
+    cols.work_status.extend(status.get(key, Status.TODO) for key in keys.tolist())
 
     def work_of(columns: list[Any]) -> list[int]:
         found = np.searchsorted(keys, columns[0] * stride + columns[1]) + first_work
@@ -487,7 +486,7 @@ def works_of(session: Session, document_id: int) -> dict[str, str]:
 
 def insert_annotated(
     session: Session,
-    documents: Sequence[NewDocument],
+    documents: Sequence[DocumentData],
     works: Sequence[Mapping[str, Annotations]],
 ) -> int:
     """Insert documents, their blocks and each annotator's labels in a few executemany calls.

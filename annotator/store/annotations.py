@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from annotator.core.model import Annotations, RelationData, SpanData
 from annotator.core.vocabulary import RESERVED_ANNOTATORS, Status
+from annotator.store.keyed_rows import set_or_clear
 from annotator.store.models import (
     Annotator,
     BlockLabel,
@@ -70,16 +71,17 @@ def load(session: Session, document_id: int, annotator: int) -> Annotations:
         )
     ):
         result.doc_labels[name] = value
-    progress = session.scalar(
-        select(Progress).where(
-            Progress.document_id == document_id, Progress.annotator_id == annotator
-        )
-    )
+    progress = _progress(session, document_id, annotator)
     if progress is not None:
         result.status, result.seconds, result.updated_at = (
             progress.status, progress.seconds, progress.updated_at
         )
     return result
+
+
+def _progress(session: Session, document_id: int, annotator: int) -> Progress | None:
+    return session.scalar(select(Progress).filter_by(document_id=document_id,
+                                                     annotator_id=annotator))
 
 
 def statuses(session: Session, annotator: int) -> dict[int, str]:
@@ -96,21 +98,8 @@ def set_block_label(
     session: Session, document_id: int, annotator: int, index: int, label: str | None
 ) -> None:
     """Set (or with ``None`` clear) one block's label."""
-    row = session.scalar(
-        select(BlockLabel).where(
-            BlockLabel.document_id == document_id,
-            BlockLabel.annotator_id == annotator,
-            BlockLabel.block_index == index,
-        )
-    )
-    if label is None:
-        if row is not None:
-            session.delete(row)
-    elif row is None:
-        session.add(BlockLabel(document_id=document_id, annotator_id=annotator,
-                               block_index=index, label=label))
-    else:
-        row.label = label
+    set_or_clear(session, BlockLabel, {"document_id": document_id, "annotator_id": annotator,
+                                       "block_index": index}, "label", label)
 
 
 def _span_row(session: Session, uid: str) -> Span | None:
@@ -187,31 +176,14 @@ def delete_relation(session: Session, uid: str) -> None:
 def set_doc_label(
     session: Session, document_id: int, annotator: int, name: str, value: str | None
 ) -> None:
-    row = session.scalar(
-        select(DocLabel).where(
-            DocLabel.document_id == document_id,
-            DocLabel.annotator_id == annotator,
-            DocLabel.name == name,
-        )
-    )
-    if value is None:
-        if row is not None:
-            session.delete(row)
-    elif row is None:
-        session.add(DocLabel(document_id=document_id, annotator_id=annotator, name=name,
-                             value=value))
-    else:
-        row.value = value
+    set_or_clear(session, DocLabel, {"document_id": document_id, "annotator_id": annotator,
+                                     "name": name}, "value", value)
 
 
 def set_status(
     session: Session, document_id: int, annotator: int, status: str, add_seconds: float = 0.0
 ) -> None:
-    row = session.scalar(
-        select(Progress).where(
-            Progress.document_id == document_id, Progress.annotator_id == annotator
-        )
-    )
+    row = _progress(session, document_id, annotator)
     if row is None:
         session.add(Progress(document_id=document_id, annotator_id=annotator, status=status,
                              seconds=add_seconds, updated_at=utcnow()))
@@ -224,11 +196,7 @@ def set_status(
 def touch(session: Session, document_id: int, annotator: int) -> None:
     """Stamp an edit: todo becomes in progress, and ``updated_at`` moves on every edit
     so a later merge of exported records knows these labels are the newer ones."""
-    row = session.scalar(
-        select(Progress).where(
-            Progress.document_id == document_id, Progress.annotator_id == annotator
-        )
-    )
+    row = _progress(session, document_id, annotator)
     if row is None:
         session.add(Progress(document_id=document_id, annotator_id=annotator,
                              status=Status.IN_PROGRESS, seconds=0.0,

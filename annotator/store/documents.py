@@ -20,24 +20,12 @@ from sqlalchemy import Insert, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from annotator.core.fingerprint import fingerprint
+from annotator.core.model import DocumentData
 from annotator.core.vocabulary import Status
 from annotator.store.models import Block, Document, Progress, utcnow
 
 
-@dataclass(frozen=True, slots=True)
-class NewDocument:
-    sha256: str
-    text: str
-    title: str
-    source: str
-    meta: dict[str, Any]
-    blocks: Sequence[tuple[int, int]]
-    # Per block, aligned with ``blocks``: HTML evidence (None for text) and fingerprint.
-    evidence: Sequence[dict[str, Any] | None] | None = None
-    fingerprints: Sequence[str] | None = None
-
-
-def block_rows(document_id: int, doc: NewDocument) -> list[dict[str, Any]]:
+def block_rows(document_id: int, doc: DocumentData) -> list[dict[str, Any]]:
     """The ``blocks`` rows of a new document, fingerprints computed where not given."""
     prints = doc.fingerprints or [fingerprint(doc.text[s:e]) for s, e in doc.blocks]
     return [
@@ -129,7 +117,7 @@ def _insert_documents(session: Session) -> Insert:
 _DOCUMENT_COLUMNS = ("sha256", "title", "text", "source", "meta", "imported_at")
 
 
-def _insert_numbered(session: Session, docs: Sequence[NewDocument], now: datetime
+def _insert_numbered(session: Session, docs: Sequence[DocumentData], now: datetime
                      ) -> dict[str, int] | None:
     """On SQLite: the documents in multi-row statements, their ids worked out from the
     last one instead of read back row by row.
@@ -157,7 +145,7 @@ def _insert_numbered(session: Session, docs: Sequence[NewDocument], now: datetim
     to_json = table.c.meta.type.dialect_impl(dialect).bind_processor(dialect)
     to_time = table.c.imported_at.type.dialect_impl(dialect).bind_processor(dialect)
     stamp = to_time(now) if to_time else now
-    first: dict[str, NewDocument] = {}
+    first: dict[str, DocumentData] = {}
     for doc in docs:
         first.setdefault(doc.sha256, doc)  # (the same text twice: the first goes in)
     unique = list(first.values())
@@ -181,7 +169,7 @@ def _insert_numbered(session: Session, docs: Sequence[NewDocument], now: datetim
     return ids
 
 
-def add_documents(session: Session, docs: Sequence[NewDocument]) -> dict[str, int]:
+def add_documents(session: Session, docs: Sequence[DocumentData]) -> dict[str, int]:
     """Insert documents and their blocks; returns sha256 -> new id of those inserted.
 
     A document whose text is already stored (by anyone, even a moment ago) is left
@@ -233,6 +221,10 @@ def delete_documents(session: Session, ids: Sequence[int]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class DocumentRow:
+    """A line of the document list: not a document but a projection of one (no text, no
+    blocks), with how many annotators have it done, in progress or skipped, so that a
+    list of 100,000 articles is read without their texts."""
+
     id: int
     sha256: str
     title: str

@@ -24,9 +24,15 @@ from typing import Any
 from sqlalchemy import Connection, String, delete, func, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
-from annotator.core.model import Annotations, RelationData, SpanData, SuggestionRow
+from annotator.core.model import (
+    Annotations,
+    DocumentData,
+    RelationData,
+    SpanData,
+    SuggestionRow,
+)
 from annotator.core.vocabulary import role_for
-from annotator.store.documents import NewDocument, block_rows
+from annotator.store.documents import block_rows
 from annotator.store.models import (
     Annotator,
     Block,
@@ -43,22 +49,11 @@ from annotator.store.models import (
 PAGE = 500  # documents per page; also keeps every IN list under parameter limits
 
 
-@dataclass(frozen=True, slots=True)
-class ExportDocument:
-    id: int
-    sha256: str
-    text: str
-    title: str
-    source: str
-    meta: dict[str, Any]
-    blocks: list[tuple[int, int]]
-
-
 @dataclass(slots=True)
 class ExportItem:
     """One document with one annotator's labels."""
 
-    document: ExportDocument
+    document: DocumentData
     annotator: str
     labels: Annotations  # ``seconds`` is not read: an export does not carry it
     entities: list[tuple[int, int, str]] = field(default_factory=list)
@@ -143,7 +138,7 @@ def count_items(
     return session.scalar(query) or 0
 
 
-def _documents(conn: Connection, ids: list[int], memo: _JsonMemo) -> dict[int, ExportDocument]:
+def _documents(conn: Connection, ids: list[int], memo: _JsonMemo) -> dict[int, DocumentData]:
     blocks: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for doc_id, start, end in _tuples(conn,
         select(Block.document_id, Block.start, Block.end)
@@ -152,8 +147,8 @@ def _documents(conn: Connection, ids: list[int], memo: _JsonMemo) -> dict[int, E
     ):
         blocks[doc_id].append((start, end))
     return {
-        doc_id: ExportDocument(doc_id, sha, text, title or "", source or "", memo(meta),
-                               blocks.get(doc_id, []))
+        doc_id: DocumentData(sha, text, title or "", source or "", memo(meta),
+                             blocks.get(doc_id, []), id=doc_id)
         for doc_id, sha, text, title, source, meta in _tuples(conn,
             select(Document.id, Document.sha256, Document.text, Document.title,
                    Document.source, _raw(Document.meta)).where(_among(Document.id, ids))
@@ -295,7 +290,7 @@ def count_suggestion_documents(session: Session, layers: Sequence[str]) -> int:
 
 def iter_suggestions(
     session: Session, layers: Sequence[str], *, page: int | None = None
-) -> Iterator[tuple[ExportDocument, list[SuggestionRow]]]:
+) -> Iterator[tuple[DocumentData, list[SuggestionRow]]]:
     """Documents with machine suggestions on the given layers, with those suggestions."""
     page = page or PAGE
     last = 0
@@ -412,7 +407,7 @@ def replace_labels(
                                              updated_at=updated_at))
 
 
-def insert_document(session: Session, doc: NewDocument) -> int:
+def insert_document(session: Session, doc: DocumentData) -> int:
     """Add one document and its blocks (merging adds documents one record at a time)."""
     conn = session.connection()
     doc_id = conn.execute(
@@ -427,7 +422,7 @@ def insert_document(session: Session, doc: NewDocument) -> int:
 # -- bulk load (benchmark, fixtures) --------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class BulkDocument:
-    document: NewDocument
+    document: DocumentData
     labels: Mapping[str, Annotations]  # annotator name -> labels (status, updated_at used)
 
 

@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, bindparam, delete, insert, select, update
+from sqlalchemy import JSON, Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from annotator.core.fingerprint import fingerprint
-from annotator.core.model import Annotations, RelationData, SpanData
+from annotator.core.model import Annotations, DocumentData, RelationData, SpanData
 from annotator.core.vocabulary import role_for
-from annotator.store.documents import NewDocument
 from annotator.store.models import (
     Annotator,
     Block,
@@ -54,6 +53,17 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield values[i : i + CHUNK]
 
 
+def _lookup(conn: Connection, key: InstrumentedAttribute[Any], value: InstrumentedAttribute[Any],
+            wanted: Sequence[Any]) -> dict[Any, Any]:
+    """``key -> value`` of the rows whose ``key`` is wanted: one ``IN`` query a chunk."""
+    found: dict[Any, Any] = {}
+    for chunk in _chunks(wanted):
+        found.update((k, v) for k, v in conn.execute(
+            select(key, value).where(key.in_(list(chunk)))
+        ).all())
+    return found
+
+
 def lock_for_writing(session: Session) -> None:
     """Take the write lock before reading (see the module docstring)."""
     session.connection().execute(
@@ -64,46 +74,26 @@ def lock_for_writing(session: Session) -> None:
 
 def existing_annotator_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
     """Annotator ids by name, for the names the project has."""
-    conn = session.connection()
-    found: dict[str, int] = {}
-    for chunk in _chunks(sorted(set(names))):
-        found.update((k, v) for k, v in conn.execute(
-            select(Annotator.name, Annotator.id).where(Annotator.name.in_(list(chunk)))
-        ).all())
-    return found
+    return _lookup(session.connection(), Annotator.name, Annotator.id, sorted(set(names)))
 
 
 def annotator_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
     """Annotator ids by name; missing ones are created (the lead role for ``gold``)."""
     wanted = sorted(set(names))
     conn = session.connection()
-    found: dict[str, int] = {}
-    for chunk in _chunks(wanted):
-        found.update((k, v) for k, v in conn.execute(
-            select(Annotator.name, Annotator.id).where(Annotator.name.in_(list(chunk)))
-        ).all())
+    found = _lookup(conn, Annotator.name, Annotator.id, wanted)
     missing = [name for name in wanted if name not in found]
     if missing:
         conn.execute(insert(Annotator), [
             {"name": name, "role": role_for(name)} for name in missing
         ])
-        for chunk in _chunks(missing):
-            found.update((k, v) for k, v in conn.execute(
-                select(Annotator.name, Annotator.id).where(Annotator.name.in_(list(chunk)))
-            ).all())
+        found.update(_lookup(conn, Annotator.name, Annotator.id, missing))
     return found
 
 
 def document_ids(session: Session, hashes: Iterable[str]) -> dict[str, int]:
     """sha256 -> document id for the hashes the project has."""
-    wanted = sorted(set(hashes))
-    conn = session.connection()
-    found: dict[str, int] = {}
-    for chunk in _chunks(wanted):
-        found.update((k, v) for k, v in conn.execute(
-            select(Document.sha256, Document.id).where(Document.sha256.in_(list(chunk)))
-        ).all())
-    return found
+    return _lookup(session.connection(), Document.sha256, Document.id, sorted(set(hashes)))
 
 
 def blocks_of(session: Session, doc_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
@@ -220,7 +210,7 @@ def uid_owners(
     return result[0], result[1]
 
 
-def insert_documents(session: Session, docs: Sequence[NewDocument]) -> dict[str, int]:
+def insert_documents(session: Session, docs: Sequence[DocumentData]) -> dict[str, int]:
     """Add documents and their blocks with one executemany each; sha256 -> new id.
 
     Documents with HTML evidence on their blocks do not come this way (export records
@@ -306,12 +296,8 @@ def write_labels(session: Session, writes: Sequence[LabelWrite]) -> None:
     if spans:
         conn.execute(insert(Span), spans)
     if any(w.labels.relations for w in writes):
-        span_ids: dict[str, int] = {}
         wanted = [s.uid for w in writes if w.labels.relations for s in w.labels.spans]
-        for chunk in _chunks(wanted):
-            span_ids.update((k, v) for k, v in conn.execute(
-                select(Span.uid, Span.id).where(Span.uid.in_(list(chunk)))
-            ).all())
+        span_ids = _lookup(conn, Span.uid, Span.id, wanted)
         conn.execute(insert(Relation), [
             {"document_id": w.document_id, "annotator_id": w.annotator_id, "uid": r.uid,
              "label": r.label, "head_id": span_ids[r.head], "child_id": span_ids[r.child],

@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from annotator.core.vocabulary import Status
+
 # Named constraints keep Alembic batch migrations deterministic on SQLite.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -154,7 +156,7 @@ class Progress(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(20), default="todo")
+    status: Mapped[str] = mapped_column(String(20), default=Status.TODO)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

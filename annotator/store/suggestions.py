@@ -13,6 +13,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from annotator.core.model import NewSuggestion, SuggestionRow
+from annotator.store.keyed_rows import set_or_clear
 from annotator.store.models import Suggestion, SuggestionReview, SuggestionRun, utcnow
 
 LAYERS = ("entity", "block", "claim", "attribution")
@@ -156,17 +157,5 @@ def set_verdict(
     session: Session, suggestion_id: int, annotator_id: int, verdict: str | None
 ) -> None:
     """Record accepted/rejected for one annotator; ``None`` makes it pending again (undo)."""
-    row = session.scalar(
-        select(SuggestionReview).where(
-            SuggestionReview.suggestion_id == suggestion_id,
-            SuggestionReview.annotator_id == annotator_id,
-        )
-    )
-    if verdict is None:
-        if row is not None:
-            session.delete(row)
-    elif row is None:
-        session.add(SuggestionReview(suggestion_id=suggestion_id, annotator_id=annotator_id,
-                                     verdict=verdict))
-    else:
-        row.verdict = verdict
+    set_or_clear(session, SuggestionReview,
+                 {"suggestion_id": suggestion_id, "annotator_id": annotator_id}, "verdict", verdict)

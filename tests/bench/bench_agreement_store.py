@@ -31,11 +31,10 @@ from bench_agreement import corpus  # noqa: E402
 from annotator.core.agreement import report  # noqa: E402
 from annotator.core.agreement.data import DocAnnotations  # noqa: E402
 from annotator.core.gc_pause import gc_paused  # noqa: E402
-from annotator.core.model import Annotations, RelationData, SpanData  # noqa: E402
+from annotator.core.model import Annotations, DocumentData, RelationData, SpanData  # noqa: E402
 from annotator.services import agreement  # noqa: E402
 from annotator.store import agreement_queries as q  # noqa: E402
 from annotator.store import open_project  # noqa: E402
-from annotator.store.documents import NewDocument  # noqa: E402
 
 FILLER = (
     "The ministry said on Tuesday that the talks would continue next week, according to "
@@ -43,7 +42,7 @@ FILLER = (
 )
 
 
-def _document(doc: DocAnnotations, number: int) -> NewDocument:
+def _document(doc: DocAnnotations, number: int) -> DocumentData:
     """A text of the right length and evenly cut blocks (only sizes matter here)."""
     head = f"Article {number}\n\n"
     body = (FILLER * (doc.text_length // len(FILLER) + 2))[: doc.text_length - len(head)]
@@ -52,7 +51,7 @@ def _document(doc: DocAnnotations, number: int) -> NewDocument:
     cuts = [i * step for i in range(doc.n_blocks)] + [len(text)]
     blocks = [(cuts[i], cuts[i + 1]) for i in range(doc.n_blocks)]
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return NewDocument(sha, text, doc.title, "bench", {}, blocks)
+    return DocumentData(sha, text, doc.title, "bench", {}, blocks)
 
 
 def _labels(doc: DocAnnotations, number: int) -> dict[str, Annotations]:

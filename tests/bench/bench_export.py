@@ -49,9 +49,8 @@ def _sentence(rng: random.Random, n: int) -> str:
 
 def _document(rng: random.Random, n: int):  # type: ignore[no-untyped-def]
     from annotator.core.blocks import segment
-    from annotator.core.model import Annotations, RelationData, SpanData
+    from annotator.core.model import Annotations, DocumentData, RelationData, SpanData
     from annotator.core.text import sha256
-    from annotator.store.documents import NewDocument
     from annotator.store.export_queries import BulkDocument
 
     source = rng.choice(SOURCES)
@@ -92,7 +91,7 @@ def _document(rng: random.Random, n: int):  # type: ignore[no-untyped-def]
         doc_labels={"sourcing": rng.choice(["well_sourced", "partly_sourced"])},
         status="done", updated_at=datetime(2024, 1, 1) + timedelta(seconds=n),
     )
-    return BulkDocument(NewDocument(sha256(text), text, paragraphs[0], "bench.jsonl",
+    return BulkDocument(DocumentData(sha256(text), text, paragraphs[0], "bench.jsonl",
                                     {"n": n}, blocks), {"alice": labels})
 
 

@@ -30,10 +30,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from annotator.core.blocks import segment  # noqa: E402
-from annotator.core.model import NewSuggestion  # noqa: E402
+from annotator.core.model import DocumentData, NewSuggestion  # noqa: E402
 from annotator.services.annotation import AnnotationService  # noqa: E402
 from annotator.store import open_project  # noqa: E402
-from annotator.store.documents import NewDocument, add_documents  # noqa: E402
+from annotator.store.documents import add_documents  # noqa: E402
 from annotator.store.suggestions import replace_for_document  # noqa: E402
 
 N_DOCS = 100_000
@@ -55,8 +55,8 @@ def article(rng: random.Random, chars: int, tag: str) -> str:
     return "\n\n".join(parts)[:chars]
 
 
-def new_doc(text: str, title: str) -> NewDocument:
-    return NewDocument(hashlib.sha256(text.encode()).hexdigest(), text, title, "bench", {},
+def new_doc(text: str, title: str) -> DocumentData:
+    return DocumentData(hashlib.sha256(text.encode()).hexdigest(), text, title, "bench", {},
                        [(b.start, b.end) for b in segment(text)])
 
 
@@ -137,7 +137,7 @@ def build_big_project(rebuild: bool) -> Path:
         docs = []
         for n in range(batch, batch + 10_000):
             text = template[:marker] + f"{n:06d}" + template[marker + 3:]
-            docs.append(NewDocument(hashlib.sha256(text.encode()).hexdigest(), text,
+            docs.append(DocumentData(hashlib.sha256(text.encode()).hexdigest(), text,
                                     f"Headline {n:06d} about coalition talks", "bench", {},
                                     blocks))
         with project.session() as session:

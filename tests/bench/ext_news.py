@@ -2,7 +2,7 @@
 time and never copied into the project.
 
 Pages are imported the way a user imports them (``txt`` as a ``.txt`` file, ``html`` as an
-``.html`` file, through :func:`annotator.services.importing.to_new_document`, so the
+``.html`` file, through :func:`annotator.services.import_reading.to_new_document`, so the
 blocks are the project's own segmentation), then each block gets its gold label by the
 rule in the benchmark's README: a block is content when at least half of its word
 characters are covered by word 4-grams of the gold body that are still unused; a block of
@@ -23,7 +23,7 @@ from typing import Any
 import bench_clutter
 
 from annotator.core.formats import parse
-from annotator.services.importing import to_new_document
+from annotator.services.import_reading import to_new_document
 
 REPO = Path(__file__).resolve().parents[2]
 BENCH = REPO.parent / "shared" / "ext-news-benchmark" / "pages.jsonl.gz"

@@ -15,14 +15,13 @@ from pathlib import Path
 import pytest
 
 from annotator.core.agreement.report import build
-from annotator.core.model import Annotations, RelationData, SpanData
+from annotator.core.model import Annotations, DocumentData, RelationData, SpanData
 from annotator.core.text import sha256
 from annotator.services import agreement
 from annotator.services.annotation import AnnotationService
 from annotator.services.importing import import_paths
 from annotator.store import Project
 from annotator.store import agreement_queries as q
-from annotator.store.documents import NewDocument
 
 TEXTS = [
     "Council votes on the budget\n\nThe council said it would vote on Tuesday.",
@@ -56,7 +55,7 @@ def tangled(project: Project, tmp_path: Path) -> Project:
     people["bob"].set_status(ids[2][0], "skipped")
     # What the app never writes but a database may hold: written without checks.
     text = "Odd one out\n\nA body paragraph with a claim in it, and more."
-    odd = NewDocument(sha256(text), text, "Odd one out", "test", {}, [(0, 11), (13, len(text))])
+    odd = DocumentData(sha256(text), text, "Odd one out", "test", {}, [(0, 11), (13, len(text))])
     work = {
         name: Annotations(
             blocks={0: "not-in-schema", 7: "promo"},

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.model import Annotations, RelationData, SpanData
+from annotator.core.model import Annotations, DocumentData, RelationData, SpanData
 from annotator.core.text import sha256
 from annotator.services.annotation import AnnotationService
 from annotator.services.importing import import_paths
 from annotator.store import Project
 from annotator.store import agreement_queries as q
 from annotator.store import annotations as db
-from annotator.store.documents import NewDocument, document_ids, get_document
+from annotator.store.documents import document_ids, get_document
 
 TEXTS = [
     "Council votes on the budget\n\nThe council said it would vote on Tuesday.",
@@ -119,7 +119,7 @@ def test_pages_progress_cancel_and_status_only(annotated: Project) -> None:
 
 def test_insert_annotated_round_trips_and_delete_labels_leaves_no_trace(project: Project) -> None:
     text = "Headline here today\n\nA body paragraph with a claim in it."
-    doc = NewDocument(sha256(text), text, "Headline here today", "test", {}, [(0, 19), (21, 57)])
+    doc = DocumentData(sha256(text), text, "Headline here today", "test", {}, [(0, 19), (21, 57)])
     work = Annotations(
         blocks={0: "metadata"},
         spans=[SpanData("s1", "SOURCE", 21, 27, {"naming": "vague"}),

@@ -11,14 +11,14 @@ import jsonschema
 import pytest
 
 from annotator.core.errors import InputError
-from annotator.core.model import Annotations, NewSuggestion, RelationData, SpanData
+from annotator.core.model import Annotations, DocumentData, NewSuggestion, RelationData, SpanData
 from annotator.core.text import sha256
 from annotator.paths import resources_dir
 from annotator.services.annotation import AnnotationService
 from annotator.services.export import ExportOptions, export, iter_records
 from annotator.services.importing import import_paths
 from annotator.store import export_queries as q
-from annotator.store.documents import NewDocument, list_documents
+from annotator.store.documents import list_documents
 from annotator.store.suggestions import replace_for_document
 
 VALIDATOR = jsonschema.Draft202012Validator(
@@ -45,7 +45,7 @@ def _docs(n: int) -> list[q.BulkDocument]:
             )
 
         items.append(q.BulkDocument(
-            NewDocument(sha256(text), text, f"Headline number {i}", "bench", {"n": i},
+            DocumentData(sha256(text), text, f"Headline number {i}", "bench", {"n": i},
                         [(0, len(f"Headline number {i}")), (start, len(text))]),
             {"alice": labels("a"), "bob": labels("b")} if i % 2 else {"alice": labels("a")},
         ))

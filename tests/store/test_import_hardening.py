@@ -206,11 +206,12 @@ def test_records_over_the_per_record_limit_are_refused_naming_the_line(
 
 
 def test_add_documents_stores_a_text_given_twice_once(project) -> None:  # type: ignore[no-untyped-def]
+    from annotator.core.model import DocumentData
     from annotator.core.text import sha256
-    from annotator.store.documents import NewDocument, add_documents
+    from annotator.store.documents import add_documents
 
     text = "Same text.\n\nTwice."
-    doc = NewDocument(sha256(text), text, "Same text.", "a.txt", {}, [(0, 10), (12, 18)])
+    doc = DocumentData(sha256(text), text, "Same text.", "a.txt", {}, [(0, 10), (12, 18)])
     with project.session() as session:
         ids = add_documents(session, [doc, doc])
     with project.session() as session:
@@ -223,11 +224,12 @@ def test_add_documents_stores_a_text_given_twice_once(project) -> None:  # type:
 def test_add_documents_skips_texts_stored_meanwhile_and_names_the_new_ids(project) -> None:  # type: ignore[no-untyped-def]
     """A chunk some of whose texts another importer stored first: those are skipped,
     and the ids returned are those of the rows that went in (blocks attached to them)."""
+    from annotator.core.model import DocumentData
     from annotator.core.text import sha256
-    from annotator.store.documents import NewDocument, add_documents
+    from annotator.store.documents import add_documents
 
-    def doc(text: str) -> NewDocument:
-        return NewDocument(sha256(text), text, text, "a.txt", {"n": len(text)},
+    def doc(text: str) -> DocumentData:
+        return DocumentData(sha256(text), text, text, "a.txt", {"n": len(text)},
                            [(0, len(text))])
 
     with project.session() as session:

@@ -14,7 +14,7 @@ import pytest
 from annotator.core.blocks import segment, spans
 from annotator.core.fingerprint import fingerprint
 from annotator.core.text import MAX_BYTES, sha256
-from annotator.services import importing
+from annotator.services import import_reading, importing
 from annotator.services.importing import import_paths
 
 WORDS = ("officials said the talks would resume on Thursday after a week of "
@@ -172,7 +172,7 @@ def test_the_import_computes_the_same_fingerprints_as_core_fingerprint(samples) 
               "wrapped lines that are\njoined into one block\n\n?", "one\n two \n\n\n  three!"]
     for text in texts:
         blocks = spans(text)
-        assert importing._fingerprints(text, blocks) == [
+        assert import_reading.fingerprints(text, blocks) == [
             fingerprint(text[start:end]) for start, end in blocks]
 
 

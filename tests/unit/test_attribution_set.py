@@ -118,7 +118,7 @@ def test_source_attributes(records) -> None:  # type: ignore[no-untyped-def]
 def test_records_parse_against_the_default_label_schema(records) -> None:  # type: ignore[no-untyped-def]
     for record in records:
         parsed = parse_record(record, LABEL_SCHEMA)
-        assert len(parsed.relations) == len(record["relations"])
+        assert len(parsed.labels.relations) == len(record["relations"])
 
 
 def test_fixed_split_and_size(records) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from annotator.core.blocks import Block, segment
+from annotator.core.blocks import segment
+from annotator.core.model import Block
 from annotator.core.text import normalise_newlines
 
 HEADLINES = {

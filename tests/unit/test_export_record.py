@@ -206,12 +206,12 @@ def test_parse_record_reads_back_what_build_record_wrote(tokens) -> None:  # typ
     record = _record(tokens)
     parsed = parse_record(json.loads(json.dumps(record)), schema_mod.default())
     spans, relations = _labels()
-    assert parsed.spans == spans
-    assert parsed.relations == relations
-    assert parsed.updated_at == datetime(2025, 3, 1, 12, 30, 5, 123456)
-    assert parsed.blocks[0] == (record["blocks"][0]["start"], record["blocks"][0]["end"],
-                                "navigation")
-    assert parsed.doc_labels == {"sourcing": "partly_sourced"}
+    assert parsed.labels.spans == spans
+    assert parsed.labels.relations == relations
+    assert parsed.labels.updated_at == datetime(2025, 3, 1, 12, 30, 5, 123456)
+    assert (*parsed.document.blocks[0], parsed.labels.blocks[0]) == (
+        record["blocks"][0]["start"], record["blocks"][0]["end"], "navigation")
+    assert parsed.labels.doc_labels == {"sourcing": "partly_sourced"}
 
 
 def _broken(tokens: TokenIndex, change) -> dict:  # type: ignore[no-untyped-def]

@@ -13,9 +13,17 @@ import pytest
 import annotator
 from annotator.core import merge_majority
 from annotator.core.agreement import relations as agreement_relations
+from annotator.core.blocks import segment
 from annotator.core.errors import InputError
 from annotator.core.export_record import build_record, parse_record
-from annotator.core.model import Annotations, RelationData, SpanData, relation_key
+from annotator.core.model import (
+    Annotations,
+    Block,
+    DocumentData,
+    RelationData,
+    SpanData,
+    relation_key,
+)
 from annotator.core.text import sha256
 from annotator.core.vocabulary import Status
 
@@ -23,9 +31,10 @@ PACKAGE = Path(annotator.__file__).parent
 TEXT = "Officials said the bridge would reopen. “It is safe,” the mayor told reporters."
 
 # Classes that are core.model's, and the old copies that must not come back.
-MODEL_TYPES = {"SpanData", "RelationData", "Annotations", "SuggestionRow", "NewSuggestion"}
+MODEL_TYPES = {"SpanData", "RelationData", "Annotations", "SuggestionRow", "NewSuggestion",
+               "DocumentData"}
 FOLDED = {"MSpan", "MRelation", "ExportSpan", "ExportRelation", "ExportLabels", "RecordSpan",
-          "RecordRelation", "SpanLike", "RelationLike"}
+          "RecordRelation", "SpanLike", "RelationLike", "NewDocument", "ExportDocument"}
 KEY_ALIASES = {"SpanKey", "RelationKey"}
 
 
@@ -49,12 +58,15 @@ def _labels() -> tuple[list[SpanData], list[RelationData]]:
     return spans, relations
 
 
-def _record(spans: list[SpanData], relations: list[RelationData]) -> dict[str, Any]:
+def _record(spans: list[SpanData], relations: list[RelationData], *,
+            blocks: list[tuple[int, int]] | None = None, block_labels: dict[int, str] | None = None,
+            status: Status = Status.DONE) -> dict[str, Any]:
     return build_record(
         doc_id=sha256(TEXT), text=TEXT, meta={"source": "test", "title": "Bridge"},
-        annotator="alice", status=Status.DONE, updated_at=None, blocks=[(0, len(TEXT))],
-        block_labels={}, spans=spans, token_spans=[(i, i) for i in range(len(spans))],
-        relations=relations, doc_labels={"sourcing": "partly_sourced"}, boilerplate=(),
+        annotator="alice", status=status, updated_at=None, blocks=blocks or [(0, len(TEXT))],
+        block_labels=block_labels or {}, spans=spans,
+        token_spans=[(i, i) for i in range(len(spans))], relations=relations,
+        doc_labels={"sourcing": "partly_sourced"}, boilerplate=(),
     )
 
 
@@ -62,8 +74,8 @@ def test_spans_and_relations_survive_an_export_record_written_as_json() -> None:
     spans, relations = _labels()
     line = json.dumps(_record(spans, relations), ensure_ascii=False)
     back = parse_record(json.loads(line))
-    assert back.spans == spans
-    assert back.relations == relations
+    assert back.labels.spans == spans
+    assert back.labels.relations == relations
     written = json.loads(line)
     assert written["spans"][2] == {
         "id": "k1", "start": spans[2].start, "end": spans[2].end, "label": "CLAIM",
@@ -88,15 +100,41 @@ def test_one_value_to_and_from_its_record_item() -> None:
     assert RelationData.from_record(relation.to_record()) == relation
 
 
+def test_a_record_reads_back_as_the_document_and_the_work_it_was_written_from() -> None:
+    spans, relations = _labels()
+    quote = TEXT.index("“")
+    blocks = [(0, quote - 1), (quote, len(TEXT))]
+    record = _record(spans, relations, blocks=blocks, block_labels={1: "content"},
+                     status=Status.IN_PROGRESS)
+    back = parse_record(json.loads(json.dumps(record, ensure_ascii=False)))
+    # title and source come back out of "meta", where the export put them
+    assert back.document == DocumentData(sha256(TEXT), TEXT, "Bridge", "test",
+                                         {"source": "test", "title": "Bridge"}, blocks)
+    assert back.annotator == "alice"
+    # an unmarked block of unfinished work is absent; labels index the record's blocks
+    assert back.labels == Annotations(blocks={1: "content"}, spans=spans, relations=relations,
+                                      doc_labels={"sourcing": "partly_sourced"},
+                                      status=Status.IN_PROGRESS)
+
+
+def test_a_record_without_status_or_title_is_untitled_work_to_do() -> None:
+    record = json.loads(json.dumps(_record(*_labels())))
+    record["status"] = None
+    del record["meta"]["title"]
+    back = parse_record(record)
+    assert back.labels.status == Status.TODO
+    assert (back.document.title, back.document.source) == ("", "test")
+
+
 def test_a_record_relation_without_an_id_reads_with_an_empty_uid() -> None:
     spans, relations = _labels()
     record = _record(spans, relations)
     for item in record["relations"]:
         del item["id"]
     back = parse_record(json.loads(json.dumps(record)))
-    assert [r.uid for r in back.relations] == ["", ""]
-    assert [(r.head, r.child, r.cue) for r in back.relations] == [("s1", "k1", "c1"),
-                                                                 ("s2", "k2", None)]
+    assert [r.uid for r in back.labels.relations] == ["", ""]
+    assert [(r.head, r.child, r.cue) for r in back.labels.relations] == [
+        ("s1", "k1", "c1"), ("s2", "k2", None)]
 
 
 def test_a_record_item_that_does_not_match_its_text_is_refused_before_it_becomes_a_value(
@@ -158,3 +196,6 @@ def test_each_value_type_and_key_is_defined_once_in_core_model() -> None:
     for name in MODEL_TYPES | KEY_ALIASES:
         assert found.get(name) == ["annotator/core/model.py"], name
     assert {name: found[name] for name in FOLDED if name in found} == {}
+    # A block's value, and beside it only the store's table that holds blocks.
+    assert found.get("Block") == ["annotator/core/model.py", "annotator/store/models.py"]
+    assert {type(block) for block in segment("One.\n\nTwo.")} == {Block}

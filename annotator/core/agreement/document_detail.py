@@ -12,6 +12,12 @@ from annotator.core.agreement.data import DEFAULT_BLOCK_LABEL, DONE, DocAnnotati
 from annotator.core.agreement.spans import f1_score, match_spans
 
 
+def _figures(section: Mapping[str, Any], *names: str, **items: list[Any]) -> dict[str, Any]:
+    """The named figures of one of the report's layer sections, then the lists of what
+    differs on that layer (filled in below)."""
+    return {**{name: section[name] for name in names}, **items}
+
+
 def document_report(
     doc: DocAnnotations,
     *,
@@ -51,26 +57,11 @@ def document_report(
         "counted": summary is not None,
         "disagreement": summary["disagreement"] if summary else None,
         "layers": summary["layers"] if summary else {},
-        "blocks": {
-            "alpha": report["blocks"]["alpha"],
-            "ac1": report["blocks"]["ac1"],
-            "n_units": report["blocks"]["n_units"],
-            "disagreements": [],
-        },
-        "spans": {
-            "micro": report["spans"]["micro"],
-            "token_alpha": report["spans"]["token_alpha"],
-            "n_tokens": report["spans"]["n_tokens"],
-            "n_judgements": report["spans"]["n_judgements"],
-            "per_label": report["spans"]["per_label"],
-            "pairs": [],
-        },
-        "relations": {
-            "f1_strict": report["relations"]["f1_strict"],
-            "f1_matched": report["relations"]["f1_matched"],
-            "n_compared": report["relations"]["n_compared"],
-            "pairs": [],
-        },
+        "blocks": _figures(report["blocks"], "alpha", "ac1", "n_units", disagreements=[]),
+        "spans": _figures(report["spans"], "micro", "token_alpha", "n_tokens",
+                          "n_judgements", "per_label", pairs=[]),
+        "relations": _figures(report["relations"], "f1_strict", "f1_matched", "n_compared",
+                              pairs=[]),
         "doc_labels": {},
     }
     if summary is None:

@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -62,6 +62,19 @@ class F1:
 def f1_score(matches: float, n_first: float, n_second: float) -> float | None:
     """``2 * matches / (n_first + n_second)``; ``None`` when neither side marked anything."""
     return ratio(2.0 * matches, n_first + n_second)
+
+
+def f1_figures(compared: float, **matches: float) -> dict[str, Any]:
+    """F1 of each kind of matching over the ``compared`` items of both sides, then the
+    counts behind it: ``f1_KIND`` per kind, ``n_compared``, ``n_matches_KIND`` per kind.
+
+    Spans (exact, overlap) and relations (strict, matched) report their two matchings
+    in the same form, overall, per label and per pair."""
+    figures: dict[str, Any] = {f"f1_{kind}": f1_score(n, compared, 0)
+                               for kind, n in matches.items()}
+    figures["n_compared"] = int(compared)
+    figures.update((f"n_matches_{kind}", int(n)) for kind, n in matches.items())
+    return figures
 
 
 def _overlap(first: tuple[int, int], second: tuple[int, int]) -> int:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.blocks import Block, segment
+from annotator.core.blocks import segment
+from annotator.core.model import Block
 from annotator.core.text import decode
 from annotator.nlp.clutter import BOILERPLATE_LABELS, RULES_VERSION, BlockSuggestion, detect
 

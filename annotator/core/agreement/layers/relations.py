@@ -10,7 +10,7 @@ import numpy as np
 from annotator.core.agreement._vec import IntArray, multiset_matches
 from annotator.core.agreement.corpus import Corpus, FloatArray, PairFigures
 from annotator.core.agreement.relations import matched_relation_keys
-from annotator.core.agreement.spans import f1_score
+from annotator.core.agreement.spans import f1_figures
 
 
 def relation_section(
@@ -66,20 +66,20 @@ def relation_section(
         strict += pair_strict
         matched += pair_matched
         per_pair[(first, second)] = {
-            **_relation_block(pair_strict.sum(), pair_matched.sum(), pair_compared.sum()),
+            **f1_figures(pair_compared.sum(), strict=pair_strict.sum(), matched=pair_matched.sum()),
             "per_label": {
-                label: _relation_block(pair_strict[i], pair_matched[i], pair_compared[i])
+                label: f1_figures(pair_compared[i], strict=pair_strict[i], matched=pair_matched[i])
                 for i, label in enumerate(labels)
             },
         }
     n_relations = np.bincount(corpus.relation_label, minlength=size)
     section = {
-        **_relation_block(strict.sum(), matched.sum(), compared.sum()),
+        **f1_figures(compared.sum(), strict=strict.sum(), matched=matched.sum()),
         "n_relations": int(n_relations.sum()),
         "labels": labels,
         "per_label": {
             label: {
-                **_relation_block(strict[i], matched[i], compared[i]),
+                **f1_figures(compared[i], strict=strict[i], matched=matched[i]),
                 "n_relations": int(n_relations[i]),
             }
             for i, label in enumerate(labels)
@@ -88,14 +88,4 @@ def relation_section(
     with np.errstate(invalid="ignore", divide="ignore"):
         doc_disagreement = np.where(doc_size > 0, 1.0 - 2.0 * doc_matched / doc_size, 0.0)
     return section, per_pair, doc_disagreement
-
-
-def _relation_block(strict: float, matched: float, compared: float) -> dict[str, Any]:
-    return {
-        "f1_strict": f1_score(strict, compared, 0),
-        "f1_matched": f1_score(matched, compared, 0),
-        "n_compared": int(compared),
-        "n_matches_strict": int(strict),
-        "n_matches_matched": int(matched),
-    }
 

@@ -11,7 +11,7 @@ from annotator.core.agreement._vec import IntArray, cross_pairs, multiset_matche
 from annotator.core.agreement.corpus import Corpus, FloatArray, PairFigures
 from annotator.core.agreement.spans import (
     UnitizingInput,
-    f1_score,
+    f1_figures,
     match_spans,
     pooled,
     unitizing_components,
@@ -118,16 +118,6 @@ def _span_pair(corpus: Corpus, first: int, second: int) -> _SpanPair:
     )
 
 
-def _f1_block(exact: float, overlap: float, compared: float) -> dict[str, Any]:
-    return {
-        "f1_exact": f1_score(exact, compared, 0),
-        "f1_overlap": f1_score(overlap, compared, 0),
-        "n_compared": int(compared),
-        "n_matches_exact": int(exact),
-        "n_matches_overlap": int(overlap),
-    }
-
-
 def _unitizing_input(corpus: Corpus) -> UnitizingInput:
     return UnitizingInput(
         doc_length=corpus.doc_length,
@@ -171,12 +161,12 @@ def span_section(
         pair_alpha, _, _ = pooled(pair_categories)
         pair_tokens = grid.alpha([first, second])
         per_pair[(first, second)] = {
-            **_f1_block(result.exact.sum(), result.overlap.sum(), compared.sum()),
+            **f1_figures(compared.sum(), exact=result.exact.sum(), overlap=result.overlap.sum()),
             "alpha_u": pair_alpha,
             **_token_block(pair_tokens),
             "per_label": {
                 label: {
-                    **_f1_block(result.exact[i], result.overlap[i], compared[i]),
+                    **f1_figures(compared[i], exact=result.exact[i], overlap=result.overlap[i]),
                     "alpha_u": pair_categories[i].alpha,
                     "n_units_alpha_u": pair_categories[i].n_units,
                     **_token_block(pair_tokens, i),
@@ -187,7 +177,8 @@ def span_section(
     n_spans = np.bincount(corpus.span_label, minlength=size)
     per_label = {
         label: {
-            **_f1_block(totals["exact"][i], totals["overlap"][i], totals["compared"][i]),
+            **f1_figures(totals["compared"][i], exact=totals["exact"][i],
+                         overlap=totals["overlap"][i]),
             "alpha_u": per_category[i].alpha,
             "alpha_u_observed": per_category[i].observed,
             "alpha_u_expected": per_category[i].expected,
@@ -198,7 +189,8 @@ def span_section(
         for i, label in enumerate(labels)
     }
     micro = {
-        **_f1_block(totals["exact"].sum(), totals["overlap"].sum(), totals["compared"].sum()),
+        **f1_figures(totals["compared"].sum(), exact=totals["exact"].sum(),
+                     overlap=totals["overlap"].sum()),
         "alpha_u": alpha_u,
         "n_units_alpha_u": sum(item.n_units for item in per_category),
         "n_spans": int(n_spans.sum()),
