@@ -19,6 +19,7 @@ start (``importing.WORKER_MIN_BYTES``), outside frozen builds.
 from __future__ import annotations
 
 import codecs
+import gc
 import gzip
 import os
 import sys
@@ -280,6 +281,10 @@ def reader_main() -> None:
     """
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
+    # A reader makes short-lived documents and no reference cycles: keep the start-up heap
+    # out of every collection and collect young objects rarely (as export workers do).
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
     try:
         files, encoding, limits = receive(sys.stdin.buffer, "the importer")
         for step in steps(files, encoding, limits):

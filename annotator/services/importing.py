@@ -53,6 +53,7 @@ from typing import IO, TYPE_CHECKING
 from annotator.core.errors import InputError
 from annotator.core.formats import SUPPORTED_SUFFIXES, file_kind, record_lines
 from annotator.core.framing import receive, send
+from annotator.core.gc_pause import gc_paused
 from annotator.core.jobs import Progress, is_cancelled, report
 from annotator.core.model import DocumentData
 from annotator.core.terminal import printable
@@ -396,7 +397,7 @@ def import_paths(
     switch = sys.getswitchinterval()
     sys.setswitchinterval(min(switch, SWITCH_SECONDS))
     try:
-        with _reading(files, encoding, limits) as read:
+        with gc_paused(), _reading(files, encoding, limits) as read:
             _write_steps(project, read, len(files), summary, writer, progress, cancel)
         writer.drain()
     finally:
