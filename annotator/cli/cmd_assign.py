@@ -47,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.core.jobs import counts
     from annotator.services.assign import assign  # numpy: only when assigning
 
     names = args.annotators.split(",")
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--annotators: give annotator names separated by commas")
     with opened(args, create=False) as project, progress_bar("assigning", "doc") as update:
         summary = assign(project, names, args.overlap, Path(args.out), seed=args.seed,
-                         force=args.force, progress=update)
+                         force=args.force, progress=counts(update))
     for line in summary.lines():
         print(line)
     return 0

@@ -1,8 +1,8 @@
 """The contract every long job follows: how it reports progress and learns to stop.
 
-Import, suggest, export, merge, agreement and training run for seconds to minutes,
-from the command line (a terminal progress bar, Ctrl+C) and from the window (a progress
-bar with Cancel, on a pool thread). They all take the same two keyword arguments, so one
+Import, suggest, export, merge, agreement, training and assignment run for seconds to
+minutes, from the command line (a terminal progress bar, Ctrl+C) and from the window (a
+progress bar with Cancel, on a pool thread). They all take the same two keyword arguments, so one
 Qt runner (``gui/workers.py``) and one terminal bar serve every one of them:
 
 - ``progress(done, total, stage)``: ``done`` of ``total`` units of ``stage`` (files,

@@ -685,8 +685,8 @@ class MainWindow(ProjectWindow):
         self.writer.stop()
         self._save_prefs()
         window_state.save(self)
-        # Every cancellable job (suggest, import, export) stops between documents, so the
-        # wait is short; what they committed stays.
+        # Every cancellable job (suggest, import, export, training) stops at its next check
+        # point, so the wait is short; what they committed stays.
         self.background.stop_all()
         self.background.wait(15000)
         super().closeEvent(event)

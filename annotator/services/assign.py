@@ -19,17 +19,20 @@ import json
 import os
 import random
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
+from annotator.core.jobs import Progress, check, report
 from annotator.core.vocabulary import RESERVED_ANNOTATORS
 from annotator.store import Project
 from annotator.store import agreement_queries as q
 
 MANIFEST = "assignment.json"
+ASSIGNING = "assigning"  # the stage ``progress`` reports: documents written of all
 _SAFE_NAME = re.compile(r"^[\w.@+-]+$")
 
 
@@ -128,9 +131,14 @@ def assign(
     *,
     seed: int = 0,
     force: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> AssignSummary:
-    """Write one import file per annotator into ``out_dir`` (see the module docstring)."""
+    """Write one import file per annotator into ``out_dir`` (see the module docstring).
+
+    A job in the sense of ``core.jobs``: ``progress`` counts documents written; a set
+    ``cancel`` raises ``Cancelled`` at the next document, leaving the files already
+    complete and no half file and no manifest (the assignment is not whole)."""
     names = check_names(annotators)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError("--out must be a folder", where=str(out_dir))
@@ -154,10 +162,11 @@ def assign(
             nonlocal written
             with project.sessions() as session:
                 for doc in q.iter_documents(session, [id_of[sha] for sha in shas]):
+                    check(cancel)
                     out.write(json.dumps(_record(doc), ensure_ascii=False) + "\n")
                     written += 1
-                    if progress is not None and written % 200 == 0:
-                        progress(written, total)
+                    if written % 200 == 0:
+                        report(progress, written, total, ASSIGNING)
 
         _atomic_write(targets[name], write)
         summary.files[name] = targets[name]
@@ -173,6 +182,5 @@ def assign(
     _atomic_write(out_dir / MANIFEST,
                   lambda out: out.write(json.dumps(manifest, indent=1) + "\n"))
     summary.manifest = out_dir / MANIFEST
-    if progress is not None:
-        progress(total, total)
+    report(progress, total, total, ASSIGNING)
     return summary

@@ -175,3 +175,27 @@ def test_a_value_is_cancelled_by_raising_and_a_training_stores_nothing(
     summary = train_blocks(labelled, progress=_recorder(calls), cancel=_set())
     assert summary.cancelled and project_block_model(labelled) is None
     assert calls == [(1, 8, "reading labels")]
+
+
+def test_a_cancelled_assignment_leaves_whole_files_and_no_manifest(
+        labelled: Project, tmp_path: Path) -> None:
+    from annotator.services.assign import MANIFEST, assign
+
+    asked = [0]
+
+    class AfterThree(threading.Event):  # set once alice's three documents are written
+        def is_set(self) -> bool:
+            asked[0] += 1
+            return asked[0] > 3
+
+    out = tmp_path / "out"
+    calls: list[Call] = []
+    with pytest.raises(jobs.Cancelled):
+        assign(labelled, ["alice", "bob"], 0.0, out, progress=_recorder(calls),
+               cancel=AfterThree())
+    assert sorted(p.name for p in out.iterdir()) == ["alice.jsonl"]  # no half file, no .tmp
+    assert len((out / "alice.jsonl").read_text("utf-8").splitlines()) == 3
+    assert not (out / MANIFEST).exists()
+    summary = assign(labelled, ["alice", "bob"], 0.0, out, force=True,
+                     progress=_recorder(calls))
+    assert summary.counts == {"alice": 3, "bob": 3} and calls[-1] == (6, 6, "assigning")
