@@ -95,14 +95,20 @@ def test_the_worker_stores_what_reading_here_stores(tmp_path: Path,
     assert _rows(tmp_path / "there.annotator") == _rows(tmp_path / "here.annotator")
 
 
-@pytest.mark.usefixtures("small_chunks")
-def test_cancel_while_the_worker_reads_a_streamed_file_keeps_nothing_of_it(
-        project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 0)
+def _a_file_then_a_stream(tmp_path: Path) -> list[Path]:
+    """A one-article file, then a JSONL file of 40 records (8 chunks with small_chunks)."""
     (tmp_path / "a.txt").write_text("One article.\n", encoding="utf-8")
     path = tmp_path / "b.jsonl"
     path.write_text("".join(json.dumps({"text": f"Article {i}."}) + "\n" for i in range(40)),
                     encoding="utf-8")
+    return [tmp_path / "a.txt", path]
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_cancel_while_the_worker_reads_a_streamed_file_keeps_nothing_of_it(
+        project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 0)
+    paths = _a_file_then_a_stream(tmp_path)
     asked = [0]
 
     class Cancel(threading.Event):
@@ -110,7 +116,7 @@ def test_cancel_while_the_worker_reads_a_streamed_file_keeps_nothing_of_it(
             asked[0] += 1
             return asked[0] > 4  # at the start, after a.txt, then after b's second chunk
 
-    summary = import_paths(project, [tmp_path / "a.txt", path], cancel=Cancel())
+    summary = import_paths(project, paths, cancel=Cancel())
     assert summary.cancelled
     assert summary.imported == 1
     with sqlite3.connect(project.path) as conn:
@@ -135,10 +141,7 @@ def test_ctrl_c_in_the_middle_of_a_streamed_file_takes_its_chunks_back(
     """Ctrl+C arrives in the main thread as KeyboardInterrupt, wherever it is: here while
     it looks whether to stop, after the streamed file's second chunk was handed over."""
     monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 0 if worker else 1 << 40)
-    (tmp_path / "a.txt").write_text("One article.\n", encoding="utf-8")
-    path = tmp_path / "b.jsonl"
-    path.write_text("".join(json.dumps({"text": f"Article {i}."}) + "\n" for i in range(40)),
-                    encoding="utf-8")
+    paths = _a_file_then_a_stream(tmp_path)
     asked = [0]
 
     class Interrupted(threading.Event):
@@ -149,7 +152,7 @@ def test_ctrl_c_in_the_middle_of_a_streamed_file_takes_its_chunks_back(
             return False
 
     with pytest.raises(KeyboardInterrupt):
-        import_paths(project, [tmp_path / "a.txt", path], cancel=Interrupted())
+        import_paths(project, paths, cancel=Interrupted())
     with sqlite3.connect(project.path) as conn:  # a.txt went in whole before; b not at all
         assert conn.execute("select text from documents").fetchall() == [("One article.\n",)]
         assert conn.execute("select count(*) from blocks").fetchone() == (1,)

@@ -122,17 +122,21 @@ def test_the_head_constant_is_the_migrations_head() -> None:
     assert head_revision() == HEAD_REVISION
 
 
-def test_opening_a_current_project_loads_no_alembic(tmp_path: Path) -> None:
+@pytest.mark.parametrize("exists", [True, False], ids=["current", "new"])
+def test_opening_or_creating_a_project_loads_no_alembic(tmp_path: Path, exists: bool) -> None:
     import subprocess
     import sys
 
-    open_project(tmp_path / "p.annotator").close()
+    path = tmp_path / "p.annotator"
+    if exists:
+        open_project(path).close()
     code = ("import sys; from annotator.store import open_project; "
-            f"open_project({str(tmp_path / 'p.annotator')!r}).close(); "
+            f"open_project({str(path)!r}).close(); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+    assert path.exists()
 
 
 def test_a_new_project_is_stamped_as_alembic_stamps_it(tmp_path: Path) -> None:
@@ -158,15 +162,3 @@ def test_a_new_project_is_stamped_as_alembic_stamps_it(tmp_path: Path) -> None:
 
     assert version_table(ours) == version_table(tmp_path / "alembic.sqlite")
     assert version_table(ours)[1] == [(HEAD_REVISION,)]
-
-
-def test_creating_a_project_loads_no_alembic(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    code = ("import sys; from annotator.store import open_project; "
-            f"open_project({str(tmp_path / 'new.annotator')!r}).close(); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "[]"
