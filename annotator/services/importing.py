@@ -398,7 +398,7 @@ def import_paths(
     sys.setswitchinterval(min(switch, SWITCH_SECONDS))
     try:
         with gc_paused(), _reading(files, encoding, limits) as read:
-            _write_steps(project, read, len(files), summary, writer, progress, cancel)
+            _Steps(project, summary, writer, progress, cancel).run(read)
         writer.drain()
     finally:
         writer.close()
@@ -406,77 +406,91 @@ def import_paths(
     return summary
 
 
-def _write_steps(
-    project: Project, read: Iterator[Step], total: int, summary: ImportSummary,
-    writer: _Writer, progress: Progress | None, cancel: threading.Event | None,
-) -> None:
-    """Carry out the reader's steps (``import_reading.steps``) in order; ``writer``
-    stores the documents meanwhile. Small files are gathered into batches of about
-    ``BATCH_DOCS`` articles; a file stays whole in one batch. Progress counts files read
-    (the last chunk may still be written after)."""
-    pending: list[tuple[Path, list[DocumentData]]] = []
-    pending_docs = pending_chars = 0
-    stream: _StreamState | None = None  # the streamed file being written
-    if is_cancelled(cancel):
-        summary.cancelled = True
-        return
+class _Steps:
+    """Carries out the reader's steps (``import_reading.steps``) in order, one method per
+    kind of step; ``writer`` stores the documents meanwhile.
 
-    def flush() -> None:
-        nonlocal pending, pending_docs, pending_chars
-        if pending:
-            writer.chunk(partial(_write_batch, project, pending, summary))
-        pending = []
-        pending_docs = pending_chars = 0
+    Small files are gathered into batches of about ``BATCH_DOCS`` articles, a file whole
+    in one batch. A streamed file's chunks are written as they come and taken back if
+    the file is not read whole, the import is cancelled, or anything goes wrong before
+    its end (Ctrl+C, a reader that died): whole or nothing.
+    """
 
-    try:
-        for step in read:
-            kind = step[0]
-            if kind == "file":
-                _, path, docs = step
-                pending.append((path, docs))
-                pending_docs += len(docs)
-                pending_chars += sum(len(d.text) for d in docs)
-                if pending_docs >= BATCH_DOCS or pending_chars >= BATCH_CHARS:
-                    flush()
-            elif kind == "chunk":
-                if stream is None:
-                    flush()  # keep the order: the files before it are written first
-                    stream = _StreamState(step[1])
-                if stream.failed is None:  # (once one failed, the rest is only read)
-                    writer.chunk(partial(stream.write, project, step[2]))
-            elif kind == "end":
-                if stream is None:  # (a file with no records is refused before this)
-                    stream = _StreamState(step[1])
-                writer.note(partial(stream.finish, summary))
-                stream = None
-            elif kind == "abort":
-                if stream is not None:
-                    writer.note(partial(stream.abort, project, summary, step[2]))
-                else:
-                    writer.note(partial(summary.refused.append, step[2]))
-                stream = None
-            elif kind == "refuse":  # after the files before it, in the writer's order
-                writer.note(partial(summary.refused.append, step[1]))
-            elif kind == "merge":
-                flush()  # keep the order: articles before this file are written first
-                writer.drain()
-                _merge(project, step[1], step[2], summary, cancel)
-            elif kind == "read":
-                report(progress, step[1], total, IMPORTING)
-            if summary.cancelled or (kind in ("chunk", "read") and is_cancelled(cancel)):
-                summary.cancelled = True
-                if stream is not None:
-                    writer.note(partial(stream.abort, project, summary, None))
-                break
-    except BaseException:
-        # A reader that died, a bug, Ctrl+C: a streamed file half written is taken back
-        # (once the chunks before are written) before the error goes on.
-        if stream is not None:
-            writer.note(partial(stream.abort, project, summary, None))
-            with suppress(BaseException):
-                writer.drain()
-        raise
-    flush()
+    def __init__(self, project: Project, summary: ImportSummary, writer: _Writer,
+                 progress: Progress | None, cancel: threading.Event | None) -> None:
+        self.project, self.summary, self.writer = project, summary, writer
+        self.progress, self.cancel = progress, cancel
+        self.pending: list[tuple[Path, list[DocumentData]]] = []
+        self.pending_docs = self.pending_chars = 0
+        self.stream: _StreamState | None = None  # the streamed file being written
+
+    def run(self, read: Iterator[Step]) -> None:
+        """Every step, until the last or a cancel (checked before the first file, after
+        each file and after each chunk handed over); what is pending is then written."""
+        if is_cancelled(self.cancel):
+            self.summary.cancelled = True
+            return
+        try:
+            for step in read:
+                getattr(self, "on_" + step[0])(*step[1:])
+                if self.summary.cancelled or (step[0] in ("chunk", "read")
+                                              and is_cancelled(self.cancel)):
+                    self.summary.cancelled = True
+                    self._take_back_stream(None)
+                    break
+        except BaseException:
+            if self.stream is not None:  # (once the chunks before it are written)
+                self._take_back_stream(None)
+                with suppress(BaseException):
+                    self.writer.drain()
+            raise
+        self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.writer.chunk(partial(_write_batch, self.project, self.pending, self.summary))
+        self.pending = []
+        self.pending_docs = self.pending_chars = 0
+
+    def _take_back_stream(self, line: str | None) -> None:
+        if self.stream is not None:
+            self.writer.note(partial(self.stream.abort, self.project, self.summary, line))
+        elif line is not None:
+            self.on_refuse(line)
+        self.stream = None
+
+    def on_file(self, path: Path, docs: list[DocumentData]) -> None:
+        self.pending.append((path, docs))
+        self.pending_docs += len(docs)
+        self.pending_chars += sum(len(d.text) for d in docs)
+        if self.pending_docs >= BATCH_DOCS or self.pending_chars >= BATCH_CHARS:
+            self.flush()
+
+    def on_chunk(self, path: Path, docs: list[DocumentData]) -> None:
+        if self.stream is None:
+            self.flush()  # keep the order: the files before it are written first
+            self.stream = _StreamState(path)
+        if self.stream.failed is None:  # (once one failed, the rest is only read)
+            self.writer.chunk(partial(self.stream.write, self.project, docs))
+
+    def on_end(self, path: Path) -> None:
+        stream = self.stream or _StreamState(path)  # (an empty file is refused before)
+        self.writer.note(partial(stream.finish, self.summary))
+        self.stream = None
+
+    def on_abort(self, _path: Path, line: str) -> None:
+        self._take_back_stream(line)
+
+    def on_refuse(self, line: str) -> None:  # after the files before it, in the writer's order
+        self.writer.note(partial(self.summary.refused.append, line))
+
+    def on_merge(self, path: Path, kind: str) -> None:
+        self.flush()  # keep the order: articles before this file are written first
+        self.writer.drain()
+        _merge(self.project, path, kind, self.summary, self.cancel)
+
+    def on_read(self, number: int) -> None:
+        report(self.progress, number, self.summary.files, IMPORTING)
 
 
 @contextmanager
