@@ -508,24 +508,24 @@ def _reading(files: Sequence[Path], encoding: str | None, limits: Limits
     proc = subprocess.Popen([sys.executable, "-c", READER_BOOT], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE)
     assert proc.stdin is not None and proc.stdout is not None
-    finished = False
+    ended = [False]  # the reader said it has nothing more
+
+    def from_worker(stream: IO[bytes]) -> Iterator[Step]:
+        while (step := receive(stream, "the import's reader process")) is not None:
+            if step[0] == "error":
+                raise RuntimeError(f"the import's reader process failed: {step[1]}")
+            yield step
+        ended[0] = True
+
     try:
         send(proc.stdin, (list(files), encoding, limits))
         proc.stdin.close()
-        yield _worker_steps(proc.stdout)
-        finished = True
+        yield from_worker(proc.stdout)
     finally:
-        if not finished and proc.poll() is None:
-            proc.kill()  # (a cancel or a failure: what it would still read is not wanted)
+        if not ended[0] and proc.poll() is None:
+            proc.kill()  # (a cancel, a failure: what it would still read is not wanted)
         proc.stdout.close()
         proc.wait()
-
-
-def _worker_steps(stream: IO[bytes]) -> Iterator[Step]:
-    while (step := receive(stream, "the import's reader process")) is not None:
-        if step[0] == "error":
-            raise RuntimeError(f"the import's reader process failed: {step[1]}")
-        yield step
 
 
 def _worth_a_worker(files: Sequence[Path]) -> bool:

@@ -57,14 +57,18 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importing, "BATCH_DOCS", 5)
 
 
-def _spawned(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+def _spawned(monkeypatch: pytest.MonkeyPatch,
+             procs: list[subprocess.Popen[bytes]] | None = None) -> list[list[str]]:
     """Record the processes the import starts (they still run)."""
     started: list[list[str]] = []
     real = subprocess.Popen
 
     def recording(args: list[str], *rest: Any, **options: Any) -> subprocess.Popen[bytes]:
         started.append(list(args))
-        return real(args, *rest, **options)
+        proc = real(args, *rest, **options)
+        if procs is not None:
+            procs.append(proc)
+        return proc
 
     monkeypatch.setattr(importing.subprocess, "Popen", recording)
     return started
@@ -116,8 +120,11 @@ def test_cancel_while_the_worker_reads_a_streamed_file_keeps_nothing_of_it(
             asked[0] += 1
             return asked[0] > 4  # at the start, after a.txt, then after b's second chunk
 
+    procs: list[subprocess.Popen[bytes]] = []
+    _spawned(monkeypatch, procs)
     summary = import_paths(project, paths, cancel=Cancel())
     assert summary.cancelled
+    assert len(procs) == 1 and procs[0].returncode is not None  # the reader is gone
     assert summary.imported == 1
     with sqlite3.connect(project.path) as conn:
         assert conn.execute("select text from documents").fetchall() == [("One article.\n",)]
