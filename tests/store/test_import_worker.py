@@ -163,3 +163,16 @@ def test_ctrl_c_in_the_middle_of_a_streamed_file_takes_its_chunks_back(
     with sqlite3.connect(project.path) as conn:  # a.txt went in whole before; b not at all
         assert conn.execute("select text from documents").fetchall() == [("One article.\n",)]
         assert conn.execute("select count(*) from blocks").fetchone() == (1,)
+
+
+def test_the_reader_loads_nothing_heavy() -> None:
+    """The worker starts in a few hundredths of a second because the reading half
+    imports no SQLAlchemy (nor spaCy, numpy or lxml, which an HTML file loads later)."""
+    import sys
+
+    code = ("import sys, annotator.services.import_reading; "
+            "print(sorted(m for m in ('sqlalchemy', 'spacy', 'numpy', 'lxml') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
