@@ -16,6 +16,7 @@ from annotator.core.fingerprint import fingerprint
 from annotator.core.text import MAX_BYTES, sha256
 from annotator.services import import_reading, importing
 from annotator.services.importing import import_paths
+from tests.events import SetAfter
 
 WORDS = ("officials said the talks would resume on Thursday after a week of "
          "negotiations over security and withdrawal according to the ministry").split()
@@ -137,14 +138,7 @@ def test_cancel_in_the_middle_of_a_streamed_file_keeps_nothing_of_it(
     monkeypatch.setattr(importing, "BATCH_DOCS", 10)
     path = tmp_path / "in.jsonl"
     _write_jsonl(path, [f"Article {i}." for i in range(50)])
-    asked = [0]
-
-    class Cancel(threading.Event):
-        def is_set(self) -> bool:
-            asked[0] += 1
-            return asked[0] > 2  # after the second chunk of the file
-
-    summary = import_paths(project, [path], cancel=Cancel())
+    summary = import_paths(project, [path], cancel=SetAfter(2))  # after the second chunk
     assert summary.cancelled and summary.imported == 0
     assert _count(project.path, "documents") == 0
 
@@ -182,8 +176,6 @@ def test_chunks_are_written_by_one_thread_while_the_next_is_prepared(
     """The pipeline: every write (and so every session) happens on one writer thread,
     chunk after chunk, in the files' order; refusal lines keep the files' order too, and
     every document and block arrives as the same rows a one-thread import would store."""
-    import threading
-
     monkeypatch.setattr(importing, "STREAM_BYTES", 0)
     monkeypatch.setattr(importing, "BATCH_DOCS", 7)
     real = importing.add_documents

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from annotator.core.framing import WorkerGone
 from annotator.services import importing
 from annotator.services.importing import import_paths
 from annotator.store import open_project
+from tests.events import SetAfter
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 
@@ -113,16 +113,10 @@ def test_cancel_while_the_worker_reads_a_streamed_file_keeps_nothing_of_it(
         project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 0)
     paths = _a_file_then_a_stream(tmp_path)
-    asked = [0]
-
-    class Cancel(threading.Event):
-        def is_set(self) -> bool:
-            asked[0] += 1
-            return asked[0] > 4  # at the start, after a.txt, then after b's second chunk
-
     procs: list[subprocess.Popen[bytes]] = []
     _spawned(monkeypatch, procs)
-    summary = import_paths(project, paths, cancel=Cancel())
+    # unset for 4 looks (the start, a.txt, b's first two chunks), set at b's third chunk
+    summary = import_paths(project, paths, cancel=SetAfter(4))
     assert summary.cancelled
     assert len(procs) == 1 and procs[0].returncode is not None  # the reader is gone
     assert summary.imported == 1
@@ -146,20 +140,11 @@ def test_a_reader_that_dies_is_one_error_and_stores_nothing(
 def test_ctrl_c_in_the_middle_of_a_streamed_file_takes_its_chunks_back(
         project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker: bool) -> None:  # type: ignore[no-untyped-def]
     """Ctrl+C arrives in the main thread as KeyboardInterrupt, wherever it is: here while
-    it looks whether to stop, after the streamed file's second chunk was handed over."""
+    it looks whether to stop, once the streamed file's third chunk was handed over."""
     monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 0 if worker else 1 << 40)
     paths = _a_file_then_a_stream(tmp_path)
-    asked = [0]
-
-    class Interrupted(threading.Event):
-        def is_set(self) -> bool:
-            asked[0] += 1
-            if asked[0] > 4:
-                raise KeyboardInterrupt
-            return False
-
     with pytest.raises(KeyboardInterrupt):
-        import_paths(project, paths, cancel=Interrupted())
+        import_paths(project, paths, cancel=SetAfter(4, raising=KeyboardInterrupt))
     with sqlite3.connect(project.path) as conn:  # a.txt went in whole before; b not at all
         assert conn.execute("select text from documents").fetchall() == [("One article.\n",)]
         assert conn.execute("select count(*) from blocks").fetchone() == (1,)

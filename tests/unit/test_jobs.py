@@ -22,6 +22,7 @@ from annotator.services.importing import import_paths
 from annotator.services.merge import merge_paths
 from annotator.services.project import Project, open_project
 from annotator.services.training import train_blocks
+from tests.events import SetAfter
 
 Call = tuple[int, int, str]
 
@@ -181,18 +182,11 @@ def test_a_cancelled_assignment_leaves_whole_files_and_no_manifest(
         labelled: Project, tmp_path: Path) -> None:
     from annotator.services.assign import MANIFEST, assign
 
-    asked = [0]
-
-    class AfterThree(threading.Event):  # set once alice's three documents are written
-        def is_set(self) -> bool:
-            asked[0] += 1
-            return asked[0] > 3
-
     out = tmp_path / "out"
     calls: list[Call] = []
     with pytest.raises(jobs.Cancelled):
         assign(labelled, ["alice", "bob"], 0.0, out, progress=_recorder(calls),
-               cancel=AfterThree())
+               cancel=SetAfter(3))  # set once alice's three are written
     assert sorted(p.name for p in out.iterdir()) == ["alice.jsonl"]  # no half file, no .tmp
     assert len((out / "alice.jsonl").read_text("utf-8").splitlines()) == 3
     assert not (out / MANIFEST).exists()
